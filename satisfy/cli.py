@@ -1,0 +1,71 @@
+"""The ``satisfy`` command: one entry point for demo, serve, imports and reports.
+
+File-mode tools (``metrics``, ``analyze``, ``kpi``, ``staffing``) read files and
+print results without a database or Django; everything else is a Django
+management command run with Satisfy's settings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+# Commands that work on files alone: module path of a ``main(argv) -> int``.
+FILE_COMMANDS: dict[str, str] = {
+    "metrics": "satisfy.filecli.metrics",
+    "analyze": "satisfy.filecli.analyze",
+    "kpi": "satisfy.filecli.kpi",
+    "staffing": "satisfy.filecli.staffing",
+}
+
+# Management commands shown by ``satisfy help`` with a one-line summary.
+DJANGO_COMMANDS: dict[str, str] = {
+    "demo": "build a realistic demo contact centre and serve it",
+    "serve": "run the web app with a production server",
+    "worker": "run background job workers",
+    "migrate": "create or update the database tables",
+    "createadmin": "create an administrator account",
+    "templates": "list, show or validate the built-in survey templates",
+    "survey": "create, publish, export or import surveys",
+}
+
+USAGE = """usage: satisfy COMMAND [options]
+
+Commands that need the database:
+{django}
+
+Commands that work on files alone (no database):
+{files}
+
+Any other Django management command also works (e.g. `satisfy shell`).
+Run `satisfy COMMAND --help` for a command's options.
+"""
+
+
+def _usage() -> str:
+    django = "\n".join(f"  {name:<12} {text}" for name, text in DJANGO_COMMANDS.items())
+    files = "\n".join(f"  {name}" for name in FILE_COMMANDS)
+    return USAGE.format(django=django, files=files)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(_usage())
+        return 0
+    command = args[0]
+    if command in FILE_COMMANDS:
+        module = importlib.import_module(FILE_COMMANDS[command])
+        file_main: Callable[[list[str]], int] = module.main
+        return file_main(args[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satisfy.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["satisfy", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
