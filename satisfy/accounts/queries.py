@@ -28,6 +28,7 @@ class Scope:
     agent_ids: tuple[int, ...] = ()
     manage_paths: tuple[str, ...] = ()
     is_authenticated: bool = False
+    agent_unit_paths: tuple[str, ...] = ()
 
     @property
     def sees_nothing(self) -> bool:
@@ -47,10 +48,8 @@ class Scope:
         """True when the unit is inside the scope or above it (a company-wide survey)."""
         return any(
             path.startswith(prefix) or prefix.startswith(path)
-            for prefix in (*self.unit_paths, *self._agent_unit_paths)
+            for prefix in (*self.unit_paths, *self.agent_unit_paths)
         )
-
-    _agent_unit_paths: tuple[str, ...] = ()
 
     def unit_q(self, field: str) -> Q:
         """A filter on a unit-path field (``unit_path`` or ``unit__path``)."""
@@ -106,5 +105,5 @@ def scope_for_user(user: User | AnonymousUser) -> Scope:
         agent_ids=tuple(sorted(agent_ids)),
         manage_paths=_collapse(manage),
         is_authenticated=True,
-        _agent_unit_paths=tuple(sorted(agent_paths)),
+        agent_unit_paths=tuple(sorted(agent_paths)),
     )

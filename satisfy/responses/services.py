@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from satisfy.distribution.models import Invitation
+from satisfy.org.models import Agent, OrgUnit
+from satisfy.responses.models import Answer, SurveyResponse
+from satisfy.surveys.answers import AnswerValue
+from satisfy.surveys.definition import is_visible
+from satisfy.surveys.models import Survey
+from satisfy.surveys.services import version_definition
+
+AnswersByQuestion = Mapping[str, tuple[AnswerValue, ...]]
+
+
+class ResponseClosedError(Exception):
+    """The response is already complete, or the survey no longer takes answers."""
+
+
+def _answer_rows(response: SurveyResponse, answers: AnswersByQuestion) -> list[Answer]:
+    return [
+        Answer(
+            response=response,
+            question_code=value.question_code,
+            item_code=value.item_code,
+            part=value.part,
+            choice_code=value.choice_code,
+            value=value.value,
+            text_value=value.text,
+            is_na=value.is_na,
+        )
+        for values in answers.values()
+        for value in values
+    ]
+
+
+def _snapshot(
+    *, survey: Survey, invitation: Invitation | None, anonymous: bool
+) -> dict[str, object]:
+    """The dimensions a response keeps, taken now so later re-organisation never rewrites them."""
+    unit: OrgUnit | None = survey.unit
+    agent: Agent | None = None
+    queue = ""
+    segment = ""
+    customer = None
+    interaction = None
+    if invitation is not None:
+        unit = invitation.unit or unit
+        agent = invitation.agent
+        interaction = invitation.interaction
+        if interaction is not None:
+            queue = interaction.queue
+        if invitation.customer is not None:
+            segment = invitation.customer.segment
+            customer = None if anonymous else invitation.customer
+    return {
+        "unit": unit,
+        "unit_path": unit.path if unit is not None else "",
+        "agent": agent,
+        "queue": queue,
+        "customer_segment": segment,
+        "interaction": None if anonymous else interaction,
+        "customer": customer,
+    }
+
+
+def start_response(
+    *,
+    survey: Survey,
+    key: str,
+    invitation: Invitation | None = None,
+    language: str = "en",
+    channel: str = SurveyResponse.Channel.WEB,
+    now: datetime | None = None,
+) -> SurveyResponse:
+    """Return the response for ``key``, creating it on first visit (resume otherwise)."""
+    existing = SurveyResponse.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    if not survey.is_open or survey.current_version is None:
+        raise ResponseClosedError("This survey is not taking answers.")
+    version = survey.current_version
+    started_at = now or timezone.now()
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                survey=survey,
+                version=version,
+                key=key,
+                invitation=invitation,
+                language=language,
+                channel=channel,
+                started_at=started_at,
+                updated_at=started_at,
+                **_snapshot(
+                    survey=survey, invitation=invitation, anonymous=version.is_anonymous
+                ),
+            )
+            if invitation is not None:
+                Invitation.objects.filter(pk=invitation.pk, started_at__isnull=True).update(
+                    started_at=started_at, status=Invitation.Status.STARTED
+                )
+    except IntegrityError:
+        # Two tabs raced to create the same response: the other one won.
+        return SurveyResponse.objects.get(key=key)
+    return response
+
+
+@transaction.atomic
+def save_page(
+    *,
+    response: SurveyResponse,
+    question_codes: Iterable[str],
+    answers: AnswersByQuestion,
+    pages_done: int,
+    language: str | None = None,
+    now: datetime | None = None,
+) -> SurveyResponse:
+    """Store one page's answers, replacing earlier answers to the same questions."""
+    locked = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+    if locked.status == SurveyResponse.Status.COMPLETE:
+        raise ResponseClosedError("This response is already complete.")
+    codes = list(question_codes)
+    Answer.objects.filter(response=locked, question_code__in=codes).delete()
+    Answer.objects.bulk_create(_answer_rows(locked, answers))
+    locked.pages_done = max(locked.pages_done, pages_done)
+    locked.updated_at = now or timezone.now()
+    fields = ["pages_done", "updated_at"]
+    if language:
+        locked.language = language
+        fields.append("language")
+    locked.save(update_fields=fields)
+    return locked
+
+
+def stored_answers(response: SurveyResponse) -> dict[str, tuple[AnswerValue, ...]]:
+    """The response's answers grouped by question code, as answer values."""
+    grouped: dict[str, list[AnswerValue]] = {}
+    for row in response.answers.all():
+        grouped.setdefault(row.question_code, []).append(
+            AnswerValue(
+                question_code=row.question_code,
+                item_code=row.item_code,
+                part=row.part,
+                choice_code=row.choice_code,
+                value=row.value,
+                text=row.text_value,
+                is_na=row.is_na,
+            )
+        )
+    return {code: tuple(values) for code, values in grouped.items()}
+
+
+@transaction.atomic
+def complete_response(*, response: SurveyResponse, now: datetime | None = None) -> bool:
+    """Mark the response complete; False when it already was (double submit, replay)."""
+    completed_at = now or timezone.now()
+    definition = version_definition(response.version)
+    answers = stored_answers(response)
+    hidden = [
+        question.code
+        for question in definition.questions()
+        if question.code in answers and not is_visible(question, answers)
+    ]
+    updated = SurveyResponse.objects.filter(
+        pk=response.pk, status=SurveyResponse.Status.PARTIAL
+    ).update(
+        status=SurveyResponse.Status.COMPLETE,
+        completed_at=completed_at,
+        updated_at=completed_at,
+    )
+    if not updated:
+        return False
+    if hidden:
+        # Answers left behind on a path the respondent later turned away from.
+        Answer.objects.filter(response=response, question_code__in=hidden).delete()
+    if response.invitation_id is not None:
+        Invitation.objects.filter(pk=response.invitation_id).update(
+            completed_at=completed_at, status=Invitation.Status.COMPLETED
+        )
+    return True
+
+
+def submit_response(
+    *,
+    survey: Survey,
+    answers: AnswersByQuestion,
+    idempotency_key: str,
+    invitation: Invitation | None = None,
+    language: str = "en",
+    channel: str = SurveyResponse.Channel.API,
+    now: datetime | None = None,
+) -> tuple[SurveyResponse, bool]:
+    """Store a whole, already validated response in one go (API and collecting channels).
+
+    Returns ``(response, created)``; a repeated idempotency key returns the first
+    response unchanged.
+    """
+    key = (
+        f"inv:{invitation.pk}"
+        if invitation is not None
+        else f"api:{survey.pk}:{idempotency_key}"
+    )
+    existing = SurveyResponse.objects.filter(key=key).first()
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        response = start_response(
+            survey=survey,
+            key=key,
+            invitation=invitation,
+            language=language,
+            channel=channel,
+            now=now,
+        )
+        if response.status == SurveyResponse.Status.COMPLETE:
+            return response, False
+        definition = version_definition(response.version)
+        save_page(
+            response=response,
+            question_codes=[question.code for question in definition.questions()],
+            answers=answers,
+            pages_done=len(definition.pages),
+            now=now,
+        )
+        complete_response(response=response, now=now)
+    response.refresh_from_db()
+    return response, True
