@@ -38,7 +38,9 @@ def envint(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {raw!r}"
+        ) from None
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -124,7 +126,9 @@ TEMPLATES: list[dict[str, Any]] = [
 
 # Database: SQLite in WAL mode by default, PostgreSQL through DATABASE_URL.
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'satisfy.sqlite3'}")
-_database = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60))
+_database = dj_database_url.parse(
+    DATABASE_URL, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60)
+)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["CONN_MAX_AGE"] = 0
     _database["OPTIONS"] = {
@@ -146,7 +150,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

@@ -80,9 +80,7 @@ def scope_for_user(user: User | AnonymousUser) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return Scope()
     if user.is_superuser:
-        return Scope(
-            unit_paths=("/",), manage_paths=("/",), is_authenticated=True
-        )
+        return Scope(unit_paths=("/",), manage_paths=("/",), is_authenticated=True)
     read: set[str] = set()
     manage: set[str] = set()
     agent_ids: set[int] = set()

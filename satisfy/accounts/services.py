@@ -12,7 +12,9 @@ from satisfy.org.models import OrgUnit
 @transaction.atomic
 def grant_role(*, user: User, role: str, unit: OrgUnit) -> RoleAssignment:
     """Give ``user`` a role over ``unit`` and its subtree (idempotent)."""
-    assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
+    assignment, _ = RoleAssignment.objects.get_or_create(
+        user=user, role=role, unit=unit
+    )
     return assignment
 
 

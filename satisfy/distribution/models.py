@@ -31,13 +31,19 @@ class Invitation(models.Model):
     # At least 128 random bits, URL-safe; unique and never NULL.
     token = models.CharField(max_length=64, unique=True)
     short_code = models.CharField(max_length=12, unique=True)
-    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
+    channel = models.CharField(
+        max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
     language = models.CharField(max_length=10, default="en")
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     interaction = models.ForeignKey(
         "interactions.Interaction",

@@ -23,13 +23,19 @@ class Interaction(models.Model):
         CALLBACK = "callback", _("Callback")
 
     external_id = models.CharField(max_length=100, unique=True)
-    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.VOICE)
+    channel = models.CharField(
+        max_length=20, choices=Channel.choices, default=Channel.VOICE
+    )
     queue = models.CharField(_("queue / type"), max_length=50, blank=True, default="")
     unit = models.ForeignKey(
         "org.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     agent = models.ForeignKey(
-        "org.Agent", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions"
+        "org.Agent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interactions",
     )
     customer = models.ForeignKey(
         "customers.Customer",
@@ -45,7 +51,9 @@ class Interaction(models.Model):
     talk_seconds = models.FloatField(default=0)
     hold_seconds = models.FloatField(default=0)
     after_call_work_seconds = models.FloatField(default=0)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.ANSWERED)
+    outcome = models.CharField(
+        max_length=20, choices=Outcome.choices, default=Outcome.ANSWERED
+    )
     transfers = models.PositiveSmallIntegerField(default=0)
     is_escalated = models.BooleanField(default=False)
     reason_code = models.CharField(max_length=50, blank=True, default="")

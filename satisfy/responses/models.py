@@ -39,7 +39,9 @@ class SurveyResponse(models.Model):
         max_length=10, choices=Status.choices, default=Status.PARTIAL, db_index=True
     )
     language = models.CharField(max_length=10, default="en")
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -63,7 +65,11 @@ class SurveyResponse(models.Model):
     )
     # Empty for anonymous versions: identity is never stored with them.
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -83,7 +89,9 @@ class SurveyResponse(models.Model):
 class Answer(models.Model):
     """One answer value, stored long and narrow: codes, never labels."""
 
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="answers"
+    )
     question_code = models.CharField(max_length=64)
     item_code = models.CharField(max_length=64, blank=True, default="")
     part = models.CharField(max_length=12, blank=True, default="")
@@ -95,7 +103,13 @@ class Answer(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["response", "question_code", "item_code", "part", "choice_code"],
+                fields=[
+                    "response",
+                    "question_code",
+                    "item_code",
+                    "part",
+                    "choice_code",
+                ],
                 name="unique_answer_cell",
             )
         ]

@@ -9,7 +9,9 @@ from satisfy.responses.models import SurveyResponse
 from satisfy.surveys.models import Survey
 
 
-def responses_for_user(user: User, *, survey: Survey | None = None) -> QuerySet[SurveyResponse]:
+def responses_for_user(
+    user: User, *, survey: Survey | None = None
+) -> QuerySet[SurveyResponse]:
     """Responses whose unit snapshot is in the user's subtrees, or their own as an agent."""
     scope = scope_for_user(user)
     rows = SurveyResponse.objects.filter(

@@ -101,9 +101,9 @@ def start_response(
                 ),
             )
             if invitation is not None:
-                Invitation.objects.filter(pk=invitation.pk, started_at__isnull=True).update(
-                    started_at=started_at, status=Invitation.Status.STARTED
-                )
+                Invitation.objects.filter(
+                    pk=invitation.pk, started_at__isnull=True
+                ).update(started_at=started_at, status=Invitation.Status.STARTED)
     except IntegrityError:
         # Two tabs raced to create the same response: the other one won.
         return SurveyResponse.objects.get(key=key)

@@ -22,7 +22,9 @@ class Survey(models.Model):
     )
     template_code = models.CharField(max_length=80, blank=True, default="")
     template_version = models.CharField(max_length=20, blank=True, default="")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     # The working copy that editing changes; publishing freezes it into a version.
     draft_definition = models.JSONField(default=dict)
     current_version = models.ForeignKey(
@@ -56,7 +58,9 @@ class ImmutableVersionError(Exception):
 class SurveyVersion(models.Model):
     """A published, frozen survey definition. Answers point at a version."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="versions")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveIntegerField()
     definition = models.JSONField()
     # Fixed at publication: an anonymous version never stores identity.
@@ -70,7 +74,9 @@ class SurveyVersion(models.Model):
     class Meta:
         ordering = ["survey", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "number"], name="unique_version_number")
+            models.UniqueConstraint(
+                fields=["survey", "number"], name="unique_version_number"
+            )
         ]
 
     def __str__(self) -> str:
@@ -99,7 +105,9 @@ class VersionQuestion(models.Model):
     class Meta:
         ordering = ["version", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="unique_question_code")
+            models.UniqueConstraint(
+                fields=["version", "code"], name="unique_question_code"
+            )
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,9 @@ def _survey_q(scope: Scope) -> Q:
 def surveys_for_user(user: User) -> QuerySet[Survey]:
     """Surveys the user may see."""
     scope = scope_for_user(user)
-    return Survey.objects.filter(_survey_q(scope)).select_related("unit", "current_version")
+    return Survey.objects.filter(_survey_q(scope)).select_related(
+        "unit", "current_version"
+    )
 
 
 def get_survey_for_user(user: User, slug: str) -> Survey:

@@ -66,7 +66,9 @@ def import_survey(
 ) -> Survey:
     """Create a draft survey from a YAML/JSON definition file (DefinitionError on bad input)."""
     definition = load_definition(text, filename=filename)
-    return create_survey(definition=definition, slug=slug, unit=unit, created_by=created_by)
+    return create_survey(
+        definition=definition, slug=slug, unit=unit, created_by=created_by
+    )
 
 
 @transaction.atomic
