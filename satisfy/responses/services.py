@@ -10,7 +10,7 @@ from satisfy.distribution.models import Invitation
 from satisfy.org.models import Agent, OrgUnit
 from satisfy.responses.models import Answer, SurveyResponse
 from satisfy.surveys.answers import AnswerValue
-from satisfy.surveys.definition import is_visible
+from satisfy.surveys.definition import visible_questions
 from satisfy.surveys.models import Survey
 from satisfy.surveys.services import version_definition
 
@@ -161,11 +161,8 @@ def complete_response(*, response: SurveyResponse, now: datetime | None = None) 
     completed_at = now or timezone.now()
     definition = version_definition(response.version)
     answers = stored_answers(response)
-    hidden = [
-        question.code
-        for question in definition.questions()
-        if question.code in answers and not is_visible(question, answers)
-    ]
+    visible = {q.code for q in visible_questions(definition.questions(), answers)}
+    hidden = [code for code in answers if code not in visible]
     updated = SurveyResponse.objects.filter(
         pk=response.pk, status=SurveyResponse.Status.PARTIAL
     ).update(

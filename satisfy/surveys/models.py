@@ -83,7 +83,7 @@ class SurveyVersion(models.Model):
         return f"{self.survey.slug} v{self.number}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
+        if not self._state.adding:
             raise ImmutableVersionError("A published survey version cannot be changed.")
         super().save(*args, **kwargs)
 
