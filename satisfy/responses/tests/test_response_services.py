@@ -14,7 +14,6 @@ from satisfy.responses.services import (
 from satisfy.surveys.answers import parse_answers
 from satisfy.surveys.services import version_definition
 
-
 FULL = {
     "csat_overall": 4,
     "access": 4,
@@ -43,7 +42,8 @@ def test_same_idempotency_key_stores_one_response(make_survey):
     again, created_again = submit_response(
         survey=survey, answers=answers, idempotency_key="k1"
     )
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert first.pk == again.pk
     assert SurveyResponse.objects.count() == 1
     assert first.status == SurveyResponse.Status.COMPLETE
