@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm
+
+from satisfy.analytics.intervals import wilson_interval
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -15,18 +16,10 @@ IntArray = npt.NDArray[np.int64]
 
 
 def wilson(successes: float, n: float, alpha: float = 0.05) -> tuple[float, float]:
-    """Wilson score interval for a proportion (private copy, see docs/metrics.md).
-
-    ``(p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)``.
-    """
+    """Wilson score interval; the library's ``wilson_interval`` (NaN when n = 0)."""
     if n <= 0:
         return (math.nan, math.nan)
-    z = float(norm.ppf(1 - alpha / 2))
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    return wilson_interval(successes, n, alpha=alpha)
 
 
 def check_alpha(alpha: float) -> None:
