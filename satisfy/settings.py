@@ -234,4 +234,5 @@ LOGGING: dict[str, Any] = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "loggers": {"huey": {"level": envstr("LOG_LEVEL", "WARNING"), "propagate": True}},
 }
