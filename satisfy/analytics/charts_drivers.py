@@ -1,0 +1,341 @@
+"""SVG charts for driver analysis, importance–performance, gaps and path models.
+
+Pure functions: a result object in, an SVG document (a string) out. No plotting
+library, no files; every label is XML-escaped, so question wording from users is
+safe to embed in a page or a report pack.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from html import escape
+
+from satisfy.analytics.drivers import DriverResult
+from satisfy.analytics.gaps import GapTable
+from satisfy.analytics.ipa import QUADRANT_LABELS, IPAResult
+from satisfy.analytics.pls import PLSResult
+
+__all__ = ["driver_chart_svg", "gap_chart_svg", "ipa_chart_svg", "path_diagram_svg"]
+
+_FONT = "font-family='Helvetica, Arial, sans-serif'"
+_BAR = "#3b6ea8"
+_MUTED = "#8a8f98"
+_ALERT = "#c0392b"
+
+
+def _label(code: str, labels: Mapping[str, str] | None) -> str:
+    return (labels or {}).get(code, code)
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> str:
+    head = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+        f"viewBox='0 0 {width} {height}' role='img' aria-label='{escape(title)}' {_FONT}>"
+    )
+    return "\n".join([head, f"<title>{escape(title)}</title>", *body, "</svg>"])
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def driver_chart_svg(
+    result: DriverResult,
+    *,
+    labels: Mapping[str, str] | None = None,
+    width: int = 640,
+) -> str:
+    """Horizontal bar chart of driver importance (share of R², with intervals).
+
+    Examples
+    --------
+    >>> from satisfy.analytics.drivers import key_drivers
+    >>> d = {"y": [1, 2, 3, 4, 5, 3], "a": [1, 2, 2, 4, 5, 3], "b": [2, 1, 3, 3, 4, 4]}
+    >>> svg = driver_chart_svg(key_drivers(d, "y", ["a", "b"]), labels={"a": "Speed <fast>"})
+    >>> svg.startswith("<svg") and "Speed &lt;fast&gt;" in svg
+    True
+    """
+    order = result.ranking()
+    row = 28
+    left = 180
+    right = 60
+    top = 44
+    height = top + row * len(order) + 30
+    plot_w = width - left - right
+    hi = max(
+        [abs(result.shares[d]) for d in order]
+        + (
+            [abs(v) for d in order for v in result.shares_ci[d]]
+            if result.shares_ci
+            else []
+        )
+        + [1e-9]
+    )
+    scale = plot_w / hi
+    title = f"Key drivers of {result.target}"
+    body = [
+        f"<text x='{left}' y='20' font-size='14' font-weight='bold'>{escape(title)}</text>",
+        f"<text x='{left}' y='36' font-size='11' fill='{_MUTED}'>"
+        f"{escape(f'share of R² ({result.method}), R² = {result.r2:.2f}, n = {result.n}')}</text>",
+    ]
+    for k, d in enumerate(order):
+        y = top + k * row
+        share = result.shares[d]
+        w = max(0.0, share) * scale
+        body.append(
+            f"<text x='{left - 8}' y='{y + 17}' font-size='12' text-anchor='end'>"
+            f"{escape(_label(d, labels))}</text>"
+        )
+        body.append(
+            f"<rect x='{left}' y='{y + 5}' width='{_num(w)}' height='{row - 10}' fill='{_BAR}'>"
+            f"<title>{escape(f'{_label(d, labels)}: {share * 100:.1f}%')}</title></rect>"
+        )
+        if result.shares_ci:
+            lo, hi_ci = result.shares_ci[d]
+            x1, x2 = left + max(0.0, lo) * scale, left + max(0.0, hi_ci) * scale
+            ym = y + row / 2
+            body.append(
+                f"<line x1='{_num(x1)}' y1='{_num(ym)}' x2='{_num(x2)}' y2='{_num(ym)}' "
+                "stroke='#222' stroke-width='1.2'/>"
+            )
+        body.append(
+            f"<text x='{_num(left + w + 6)}' y='{y + 17}' font-size='11'>{share * 100:.0f}%</text>"
+        )
+    return _svg(width, height, title, body)
+
+
+def ipa_chart_svg(
+    ipa: IPAResult,
+    *,
+    labels: Mapping[str, str] | None = None,
+    width: int = 560,
+    height: int = 440,
+) -> str:
+    """Importance–performance scatter with the quadrant grid and its cut points.
+
+    Examples
+    --------
+    >>> from satisfy.analytics.ipa import importance_performance
+    >>> r = importance_performance({"a": .2, "b": .5}, {"a": 80, "b": 60})
+    >>> "Concentrate here" in ipa_chart_svg(r)
+    True
+    """
+    left, right, top, bottom = 60, 20, 40, 50
+    pw, ph = width - left - right, height - top - bottom
+    xs = [it.performance for it in ipa.items] + [ipa.performance_cut]
+    ys = [it.importance for it in ipa.items] + [ipa.importance_cut]
+    if ipa.performance_scale is not None:
+        x0, x1 = ipa.performance_scale
+    else:
+        pad = (max(xs) - min(xs)) * 0.15 or 1.0
+        x0, x1 = min(xs) - pad, max(xs) + pad
+    ypad = (max(ys) - min(ys)) * 0.15 or 0.05
+    y0, y1 = max(0.0, min(ys) - ypad), max(ys) + ypad
+
+    def px(x: float) -> float:
+        return left + (x - x0) / (x1 - x0) * pw
+
+    def py(y: float) -> float:
+        return top + ph - (y - y0) / (y1 - y0) * ph
+
+    title = "Importance–performance" + (f": {ipa.target}" if ipa.target else "")
+    cx, cy = px(ipa.performance_cut), py(ipa.importance_cut)
+    body = [
+        f"<text x='{left}' y='20' font-size='14' font-weight='bold'>{escape(title)}</text>",
+        f"<rect x='{left}' y='{top}' width='{pw}' height='{ph}' fill='none' stroke='#ccc'/>",
+        f"<line x1='{_num(cx)}' y1='{top}' x2='{_num(cx)}' y2='{top + ph}' stroke='{_MUTED}' stroke-dasharray='4 3'/>",
+        f"<line x1='{left}' y1='{_num(cy)}' x2='{left + pw}' y2='{_num(cy)}' stroke='{_MUTED}' stroke-dasharray='4 3'/>",
+        f"<text x='{left + 4}' y='{top + 14}' font-size='11' fill='{_ALERT}'>{QUADRANT_LABELS['concentrate_here']}</text>",
+        f"<text x='{left + pw - 4}' y='{top + 14}' font-size='11' text-anchor='end' fill='{_MUTED}'>{QUADRANT_LABELS['keep_up_the_good_work']}</text>",
+        f"<text x='{left + 4}' y='{top + ph - 6}' font-size='11' fill='{_MUTED}'>{QUADRANT_LABELS['low_priority']}</text>",
+        f"<text x='{left + pw - 4}' y='{top + ph - 6}' font-size='11' text-anchor='end' fill='{_MUTED}'>{QUADRANT_LABELS['possible_overkill']}</text>",
+        f"<text x='{left + pw / 2}' y='{height - 12}' font-size='12' text-anchor='middle'>Performance</text>",
+        f"<text x='16' y='{top + ph / 2}' font-size='12' text-anchor='middle' "
+        f"transform='rotate(-90 16 {top + ph / 2})'>Importance ({escape(ipa.importance_measure)})</text>",
+        f"<text x='{left}' y='{height - 28}' font-size='10' fill='{_MUTED}'>{escape(ipa.cut_rule)}</text>",
+    ]
+    for it in ipa.items:
+        x, y = px(it.performance), py(it.importance)
+        colour = _ALERT if it.quadrant == "concentrate_here" else _BAR
+        body.append(
+            f"<circle cx='{_num(x)}' cy='{_num(y)}' r='5' fill='{colour}'>"
+            f"<title>{escape(f'{_label(it.name, labels)}: {it.quadrant_label}')}</title></circle>"
+        )
+        body.append(
+            f"<text x='{_num(x + 7)}' y='{_num(y + 4)}' font-size='11'>{escape(_label(it.name, labels))}</text>"
+        )
+    return _svg(width, height, title, body)
+
+
+def gap_chart_svg(
+    table: GapTable,
+    *,
+    labels: Mapping[str, str] | None = None,
+    width: int = 640,
+) -> str:
+    """Diverging bars of ``actual − reference`` gaps per item, with intervals.
+
+    Examples
+    --------
+    >>> from satisfy.analytics.gaps import gap_analysis
+    >>> t = gap_analysis({"E": [7, 6, 7], "P": [5, 6, 4]}, {"q": ("E", "P")})
+    >>> "<svg" in gap_chart_svg(t)
+    True
+    """
+    names = list(table.items)
+    row, left, right, top = 26, 180, 40, 44
+    height = top + row * len(names) + 30
+    pw = width - left - right
+    span = max(
+        [abs(v) for g in table.items.values() for v in (g.ci_low, g.ci_high, g.gap)]
+        + [1e-9]
+    )
+    zero = left + pw / 2
+    scale = (pw / 2) / span
+    title = f"Gap: {table.actual_label} − {table.reference_label}"
+    body = [
+        f"<text x='{left}' y='20' font-size='14' font-weight='bold'>{escape(title)}</text>",
+        f"<line x1='{_num(zero)}' y1='{top - 4}' x2='{_num(zero)}' y2='{top + row * len(names)}' stroke='#444'/>",
+    ]
+    for k, name in enumerate(names):
+        g = table.items[name]
+        y = top + k * row
+        x = zero + min(0.0, g.gap) * scale
+        colour = _ALERT if g.ci_high < 0 else (_BAR if g.ci_low > 0 else _MUTED)
+        body.append(
+            f"<text x='{left - 8}' y='{y + 16}' font-size='12' text-anchor='end'>{escape(_label(name, labels))}</text>"
+        )
+        body.append(
+            f"<rect x='{_num(x)}' y='{y + 5}' width='{_num(abs(g.gap) * scale)}' height='{row - 10}' fill='{colour}'>"
+            f"<title>{escape(f'{name}: {g.gap:+.2f} (n = {g.n})')}</title></rect>"
+        )
+        ym = y + row / 2
+        body.append(
+            f"<line x1='{_num(zero + g.ci_low * scale)}' y1='{_num(ym)}' x2='{_num(zero + g.ci_high * scale)}' "
+            f"y2='{_num(ym)}' stroke='#222'/>"
+        )
+    return _svg(width, height, title, body)
+
+
+def _ellipse_exit(
+    x: float, y: float, toward_x: float, toward_y: float, rx: float, ry: float
+) -> tuple[float, float]:
+    dx, dy = toward_x - x, toward_y - y
+    dist = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / dist, dy / dist
+    e = 1.0 / math.sqrt((ux / rx) ** 2 + (uy / ry) ** 2)
+    return x + ux * e, y + uy * e
+
+
+def _levels(result: PLSResult) -> dict[str, int]:
+    level = dict.fromkeys(result.model.latent_variables, 0)
+    changed = True
+    while changed:
+        changed = False
+        for s, t in result.model.paths:
+            if level[t] < level[s] + 1:
+                level[t] = level[s] + 1
+                changed = True
+    return level
+
+
+def path_diagram_svg(
+    result: PLSResult,
+    *,
+    labels: Mapping[str, str] | None = None,
+    width: int = 820,
+    height: int = 460,
+) -> str:
+    """Path diagram of a PLS model: latent variables, path coefficients, R², index.
+
+    Latent variables are placed in columns by their depth in the inner model;
+    each arrow carries its path coefficient (dashed when the bootstrap interval,
+    if any, includes zero); each node shows its 0–100 index and R².
+
+    Examples
+    --------
+    >>> from satisfy.analytics.pls import PathModel, pls_path_model
+    >>> d = {"a1": [1, 2, 3, 4, 5], "a2": [2, 2, 3, 5, 5], "b1": [1, 3, 3, 4, 4], "b2": [2, 3, 3, 5, 4]}
+    >>> m = PathModel(blocks={"A": ("a1", "a2"), "B": ("b1", "b2")}, paths=(("A", "B"),))
+    >>> "marker-end" in path_diagram_svg(pls_path_model(d, m))
+    True
+    """
+    level = _levels(result)
+    depth = max(level.values()) + 1
+    columns: dict[int, list[str]] = {}
+    for lv in result.model.latent_variables:
+        columns.setdefault(level[lv], []).append(lv)
+    margin = 30
+    spacing = (width - 2 * margin) / depth
+    rx, ry = min(62.0, spacing * 0.46), 28.0
+    pos: dict[str, tuple[float, float]] = {}
+    lanes = (
+        0.5,
+        0.85,
+        0.15,
+    )  # a chain zig-zags over three lanes so arrows stay visible
+    for col, members in columns.items():
+        x = margin + spacing * (col + 0.5)
+        for k, lv in enumerate(members):
+            share = lanes[col % 3] if len(members) == 1 else (k + 0.5) / len(members)
+            y = 60 + ry + (height - 90 - 2 * ry) * share
+            pos[lv] = (x, y)
+    title = "Path model"
+    metric = "standardised" if result.standardized else "raw-scale"
+    subtitle = f"{result.scheme} scheme, {metric} indicators, n = {result.n}, GoF = {result.gof:.2f}"
+    body = [
+        "<defs><marker id='arrow' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='9' "
+        "markerHeight='9' markerUnits='userSpaceOnUse' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' fill='#333'/></marker></defs>",
+        f"<text x='{margin}' y='24' font-size='14' font-weight='bold'>{escape(title)}</text>",
+        f"<text x='{margin}' y='40' font-size='11' fill='{_MUTED}'>"
+        f"{escape(subtitle)}</text>",
+    ]
+    boot = result.bootstrap
+    for s, t in result.model.paths:
+        (x1, y1), (x2, y2) = pos[s], pos[t]
+        # edges that skip levels bow upwards so they clear the nodes in between
+        bow = 55.0 * max(0, level[t] - level[s] - 1)
+        cx, cy = (x1 + x2) / 2, (y1 + y2) / 2 - bow
+        sx, sy = _ellipse_exit(x1, y1, cx if bow else x2, cy if bow else y2, rx, ry)
+        tx, ty = _ellipse_exit(x2, y2, cx if bow else x1, cy if bow else y1, rx, ry)
+        key = f"{s} -> {t}"
+        coef = result.paths[key]
+        dashed = ""
+        if boot is not None and key in boot.paths:
+            est = boot.paths[key]
+            if est.ci_low <= 0 <= est.ci_high:
+                dashed = " stroke-dasharray='5 4'"
+        stroke = max(1.0, min(4.0, abs(coef) * 5))
+        body.append(
+            f"<path d='M{_num(sx)},{_num(sy)} Q{_num(cx)},{_num(cy)} {_num(tx)},{_num(ty)}' "
+            f"fill='none' stroke='#333' stroke-width='{stroke:.1f}'{dashed} "
+            f"marker-end='url(#arrow)'><title>{escape(f'{key}: {coef:.3f}')}</title></path>"
+        )
+        mx = 0.25 * sx + 0.5 * cx + 0.25 * tx
+        my = 0.25 * sy + 0.5 * cy + 0.25 * ty
+        body.append(
+            f"<text x='{_num(mx)}' y='{_num(my - 3)}' font-size='11' text-anchor='middle' "
+            f"fill='#000' stroke='#fff' stroke-width='3' paint-order='stroke'>{coef:.2f}</text>"
+        )
+    for lv, (x, y) in pos.items():
+        idx = result.index.get(lv)
+        r2 = result.r2.get(lv)
+        body.append(
+            f"<ellipse cx='{_num(x)}' cy='{_num(y)}' rx='{rx}' ry='{ry}' fill='#eef3fa' stroke='{_BAR}' stroke-width='1.5'/>"
+        )
+        body.append(
+            f"<text x='{_num(x)}' y='{_num(y - 4)}' font-size='12' font-weight='bold' text-anchor='middle'>"
+            f"{escape(_label(lv, labels))}</text>"
+        )
+        detail = []
+        if idx is not None:
+            detail.append(f"index {idx:.1f}")
+        if r2 is not None:
+            detail.append(f"R² {r2:.2f}")
+        if detail:
+            body.append(
+                f"<text x='{_num(x)}' y='{_num(y + 12)}' font-size='10' text-anchor='middle' fill='#333'>"
+                f"{escape(', '.join(detail))}</text>"
+            )
+    return _svg(width, height, title, body)
