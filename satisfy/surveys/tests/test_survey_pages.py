@@ -64,8 +64,10 @@ def test_admin_creates_and_publishes_from_a_template(client, alice, org):
     survey.refresh_from_db()
     assert survey.is_open
     assert [v.number for v in survey.versions.all()] == [1, 2]
-    assert survey.current_version.number == 2
-    assert survey.current_version.questions.filter(code="nps", kind="nps").exists()
+    current = survey.current_version
+    assert current is not None
+    assert current.number == 2
+    assert current.questions.filter(code="nps", kind="nps").exists()
     page = client.get("/surveys/after-call/").content.decode()
     assert "csat_overall" in page
     assert "/s/after-call" in page
