@@ -58,7 +58,8 @@ def test_negative_ivr_times_are_reported_by_row_and_the_calls_kept(records):
     # mid-day (e.g. 9:48:14 -> 9:47:17), so not midnight wraps: kept, IVR time unknown.
     negative = [w for w in records.warnings if w.column == "vru_time"]
     assert len(negative) == 23
-    assert negative[0].row == 2047 and negative[0].value == "-57"
+    assert negative[0].row == 2047
+    assert negative[0].value == "-57"
     assert int(np.isnan(records.ivr_seconds).sum()) == 23
 
 

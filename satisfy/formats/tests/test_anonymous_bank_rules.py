@@ -81,7 +81,8 @@ def test_outcomes_waits_and_talk_time(tmp_path):
     assert r.wait_seconds[:2].tolist() == [30.0, 30.0]
     assert np.isnan(r.wait_seconds[2])
     assert r.wait_seconds[3] == 0.0  # served without queueing
-    assert r.talk_seconds[0] == 180.0 and np.isnan(r.talk_seconds[1])
+    assert r.talk_seconds[0] == 180.0
+    assert np.isnan(r.talk_seconds[1])
     assert r.customer_id.tolist()[2] == ""
     assert r.agent.tolist() == ["DORIT", "", "", "DORIT"]
     assert r.source_row.tolist() == [2, 3, 4, 6]

@@ -54,7 +54,8 @@ def test_it_reads_a_mapped_csv(tmp_path, mapping):
     assert r.outcome.tolist() == ["answered", "abandoned_queue", "abandoned_ivr"]
     assert r.wait_seconds[:2].tolist() == [12.0, 95.0]
     assert r.after_call_work_seconds[0] == 30.0
-    assert r.is_resolved[0] == 1.0 and np.isnan(r.is_resolved[1])
+    assert r.is_resolved[0] == 1.0
+    assert np.isnan(r.is_resolved[1])
     assert str(r.arrived_at[0]) == "2024-03-01T09:00:05"
     assert r.channel.tolist() == ["voice"] * 3
     assert next(r.rows())["agent"] == "carol"
@@ -86,7 +87,8 @@ def test_misnamed_columns_list_what_is_expected_and_found(tmp_path):
     with pytest.raises(InteractionFileError) as exc:
         read_interactions(path)
     message = str(exc.value)
-    assert "arrived_at" in message and "wait_seconds" in message
+    assert "arrived_at" in message
+    assert "wait_seconds" in message
     assert "found columns: 'arrival', 'outcome', 'wait'" in message
 
 
