@@ -1,0 +1,149 @@
+"""A respondent on a phone completes the post-contact survey with the keyboard only.
+
+Drives Debian's Chromium through Playwright against pytest-django's live server and
+saves screenshots under ``test-artifacts/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from satisfy.responses.models import Answer, SurveyResponse
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to
+# run beside one unless told it is safe (it is: nothing here is async).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium is not installed at /usr/bin/chromium",
+    ),
+]
+
+
+@pytest.fixture
+def phone() -> Iterator[Any]:
+    """A Playwright page the size of a phone, with touch, in English."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="en-GB",
+        )
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def _tab_to(page: Any, name: str, *, limit: int = 60) -> None:
+    """Press Tab until the control called ``name`` has the focus."""
+    for _press in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => document.activeElement && (document.activeElement.name || '')"
+        )
+        if focused == name:
+            return
+    raise AssertionError(f"Tab never reached the control {name!r}")
+
+
+def _choose(page: Any, name: str, position: int) -> None:
+    """Tab into a radio group and pick its ``position``-th option (1-based) with arrows."""
+    _tab_to(page, name)
+    page.keyboard.press("Space")
+    for _step in range(position - 1):
+        page.keyboard.press("ArrowRight")
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_phone_user_completes_the_survey_with_the_keyboard(
+    transactional_db: None,
+    live_server: Any,
+    make_survey: Callable[..., Any],
+    make_invitation: Callable[..., Any],
+    phone: Any,
+) -> None:
+    # given
+    invitation = make_invitation(survey=make_survey())
+    page = phone
+    page.goto(f"{live_server.url}/s/{invitation.token}")
+    _shot(page, "take-survey-phone-page-1")
+
+    # when: page 1 - one answer per group, "not applicable" for resolution
+    _choose(page, "q_csat_overall", 4)
+    _choose(page, "q_access", 5)
+    _choose(page, "q_resolution", 6)
+    _choose(page, "q_treatment", 5)
+    _choose(page, "q_ces", 6)
+    _shot(page, "take-survey-phone-page-1-answered")
+    _tab_to(page, "action")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/s/*?page=2*")
+
+    # page 2 - first submit without the NPS answer to see the error summary
+    _choose(page, "q_repurchase", 4)
+    _tab_to(page, "action")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    _shot(page, "take-survey-phone-page-2-error")
+    assert page.locator(".error-summary a").count() == 1
+    assert page.locator("[name=q_repurchase]:checked").get_attribute("value") == "4"
+
+    _choose(page, "q_nps", 10)  # 0..10, so the tenth box is 9
+    _tab_to(page, "q_comment")
+    page.keyboard.type("Friendly agent, short wait.")
+    _shot(page, "take-survey-phone-page-2-answered")
+    _tab_to(page, "action")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/thanks*")
+    _shot(page, "take-survey-phone-thanks")
+
+    # then
+    assert "Thank you! Your answers help us serve you better." in page.content()
+    response = SurveyResponse.objects.get()
+    assert response.status == SurveyResponse.Status.COMPLETE
+    stored = {
+        row.question_code: row.choice_code or row.text_value
+        for row in Answer.objects.filter(response=response)
+    }
+    assert stored == {
+        "csat_overall": "4",
+        "access": "5",
+        "resolution": "na",
+        "treatment": "5",
+        "ces": "6",
+        "nps": "9",
+        "repurchase": "4",
+        "comment": "Friendly agent, short wait.",
+    }
