@@ -354,23 +354,15 @@ def _labels(
     array = np.asarray(strata, dtype=object)
     if array.ndim != 1:
         raise ValueError("strata must be a one-dimensional sequence of labels.")
-    try:
-        uniques, first, inverse = np.unique(
-            array, return_index=True, return_inverse=True
-        )
-    except TypeError:
-        # Mixed label types cannot be sorted: map them one by one.
-        mapping: dict[Hashable, int] = {}
-        codes = np.fromiter(
-            (mapping.setdefault(label, len(mapping)) for label in array.tolist()),
-            dtype=np.int64,
-            count=array.size,
-        )
-        return list(mapping), codes
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    return [uniques[i] for i in order], rank[inverse.reshape(-1)].astype(np.int64)
+    # A dict keeps first-seen order and avoids sorting a million strings.
+    mapping: dict[Hashable, int] = {}
+    setdefault = mapping.setdefault
+    codes = np.fromiter(
+        (setdefault(label, len(mapping)) for label in array.tolist()),
+        dtype=np.int64,
+        count=array.size,
+    )
+    return list(mapping), codes
 
 
 def stratified_sample(
