@@ -524,7 +524,7 @@ def pls_path_model(
     data: Mapping[str, ArrayLike] | Any,
     model: PathModel,
     *,
-    scheme: Scheme = "centroid",
+    scheme: Scheme | str = "centroid",
     standardize: bool = True,
     tol: float = 1e-6,
     max_iter: int = 100,
@@ -607,6 +607,7 @@ def pls_path_model(
     _check_options(scheme, tol, max_iter, alpha, bootstrap)
     X, n_dropped = _matrix(data, model)
     _check_rows(X.shape[0], model)
+    _check_constant(X, model)
     means = X.mean(axis=0)
     Xc = X - means
     S = Xc.T @ Xc / X.shape[0]
@@ -644,7 +645,7 @@ def pls_from_moments(
     n: int,
     model: PathModel,
     *,
-    scheme: Scheme = "centroid",
+    scheme: Scheme | str = "centroid",
     standardize: bool = True,
     tol: float = 1e-6,
     max_iter: int = 100,
@@ -794,16 +795,18 @@ def _matrix(
     keep = ~np.isnan(X).any(axis=1)
     dropped = int(X.shape[0] - keep.sum())
     X = X[keep]
-    if X.shape[0] >= 2:
-        sd = X.std(axis=0)
-        for k, item in enumerate(model.indicators):
-            if not sd[k] > 0:
-                lv = next(lv for lv, items in model.blocks.items() if item in items)
-                raise ValueError(
-                    f"Column '{item}' of block '{lv}' is constant "
-                    f"(every complete answer is {X[0, k]:g}); it carries no information."
-                )
     return X, dropped
+
+
+def _check_constant(X: FloatArray, model: PathModel) -> None:
+    sd = X.std(axis=0)
+    for k, item in enumerate(model.indicators):
+        if not sd[k] > 0:
+            lv = next(lv for lv, items in model.blocks.items() if item in items)
+            raise ValueError(
+                f"Column '{item}' of block '{lv}' is constant "
+                f"(every complete answer is {X[0, k]:g}); it carries no information."
+            )
 
 
 def _check_rows(n: int, model: PathModel) -> None:

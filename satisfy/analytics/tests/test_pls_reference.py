@@ -211,7 +211,7 @@ def test_plspm_satisfaction_other_schemes(
 ) -> None:
     res = pls_path_model(
         _satisfaction(shared_data), _sat_model(), scheme=scheme, standardize=False
-    )  # type: ignore[arg-type]
+    )
     lv_of = {item: lv for lv, items in res.model.blocks.items() for item in items}
     for item, (weight, loading) in expected.items():
         assert res.weights[lv_of[item]][item] == pytest.approx(weight, abs=1e-12)
@@ -295,7 +295,7 @@ SMARTPLS_PATHS = {
 def test_smartpls_ecsi_mobi_paths(shared_data: Path, scheme: str) -> None:
     mobi, model = _ecsi(shared_data)
     # SmartPLS stopped at 1e-7; iterate to the fixed point and compare at the 8 printed decimals
-    res = pls_path_model(mobi, model, scheme=scheme, tol=1e-14, max_iter=500)  # type: ignore[arg-type]
+    res = pls_path_model(mobi, model, scheme=scheme, tol=1e-14, max_iter=500)
     for key, value in SMARTPLS_PATHS[scheme].items():
         assert res.paths[key] == pytest.approx(value, abs=5e-8)
 
