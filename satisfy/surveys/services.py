@@ -124,6 +124,22 @@ def close_survey(*, survey: Survey) -> Survey:
     return survey
 
 
+# Published versions never change, so their parsed definitions can be kept. The key
+# includes the publication time so that a reused primary key (tests, restores) never
+# returns another version's definition.
+_VERSION_CACHE: dict[tuple[int, str], SurveyDefinition] = {}
+_VERSION_CACHE_SIZE = 256
+
+
 def version_definition(version: SurveyVersion) -> SurveyDefinition:
-    """The frozen definition of a published version."""
-    return definition_from_dict(version.definition, filename=str(version))
+    """The frozen definition of a published version (parsed once per process)."""
+    key = (version.pk, version.published_at.isoformat())
+    found = _VERSION_CACHE.get(key)
+    if found is None:
+        found = definition_from_dict(
+            version.definition, filename=f"survey version {version.pk}"
+        )
+        if len(_VERSION_CACHE) >= _VERSION_CACHE_SIZE:
+            _VERSION_CACHE.clear()
+        _VERSION_CACHE[key] = found
+    return found
