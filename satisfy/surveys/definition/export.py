@@ -23,6 +23,8 @@ from .model import (
     Text,
 )
 
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 
 def _text(text: Text) -> dict[str, str]:
     ordered = {language: text[language] for language in LANGUAGES if language in text}
