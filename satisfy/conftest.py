@@ -20,6 +20,14 @@ if TYPE_CHECKING:
     from satisfy.org.models import Agent, OrgUnit
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("django"):
+        from django.conf import settings
+
+        # Real hashing costs half a second per user; tests do not need it.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Org:
     company: OrgUnit
