@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -251,6 +251,26 @@ class CLVResult:
     n: int
 
 
+@overload
+def lifetime_value(
+    purchase_value: float | npt.ArrayLike,
+    purchase_frequency: float | npt.ArrayLike,
+    lifespan: float | npt.ArrayLike,
+    *,
+    margin: float = ...,
+    discount_rate: float = ...,
+    segments: None = ...,
+) -> CLVResult: ...
+@overload
+def lifetime_value(
+    purchase_value: float | npt.ArrayLike,
+    purchase_frequency: float | npt.ArrayLike,
+    lifespan: float | npt.ArrayLike,
+    *,
+    margin: float = ...,
+    discount_rate: float = ...,
+    segments: Sequence[Any] | npt.ArrayLike,
+) -> dict[str, CLVResult]: ...
 def lifetime_value(
     purchase_value: float | npt.ArrayLike,
     purchase_frequency: float | npt.ArrayLike,

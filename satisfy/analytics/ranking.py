@@ -245,7 +245,7 @@ def _normal(
     mu_fixed = float(np.sum(w * means) / w.sum())
     q = float(np.sum(w * (means - mu_fixed) ** 2))
     k = means.size
-    tau2 = max(0.0, (q - (k - 1)) / (w.sum() - np.sum(w**2) / w.sum()))
+    tau2 = float(max(0.0, (q - (k - 1)) / (w.sum() - np.sum(w**2) / w.sum())))
     w_star = 1 / (s2 + tau2)
     mu = float(np.sum(w_star * means) / w_star.sum())
     var_mu = float(1 / w_star.sum())

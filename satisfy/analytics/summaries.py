@@ -96,11 +96,8 @@ def _bad_value_message(value: float, pos: int, scale: Scale) -> str:
         )
     if scale.low <= value <= scale.high:
         return f"value {shown} at position {pos} is not a whole code of the scale {scale.describe()}"
-    na = (
-        f" and is not one of its NA codes {list(scale.na_codes)}"
-        if scale.na_codes
-        else ""
-    )
+    codes = ", ".join(f"{c:g}" for c in scale.na_codes)
+    na = f" and is not one of its NA codes ({codes})" if codes else ""
     return (
         f"value {shown} at position {pos} is outside the scale {scale.describe()}{na}"
     )
