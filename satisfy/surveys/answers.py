@@ -486,21 +486,24 @@ def parse_answers(
                 errors[question.code] = message("hidden", chosen)
             continue
         form, shape_errors = _from_json(question, value, chosen)
-        if shape_errors:
-            errors.update(shape_errors)
-            continue
         keys = {
             field_name(question, item, part): api_key(question, item, part)
             for item, part in cells(question)
         }
         values, question_errors = _parse_question(question, _lookup(form), chosen)
-        if question_errors:
-            errors.update(
-                {
-                    keys.get(name, question.code): text
-                    for name, text in question_errors.items()
-                }
+        # A badly shaped cell is reported once, not again as "missing".
+        value_errors = {
+            keys.get(name, question.code): text
+            for name, text in question_errors.items()
+            if not any(
+                keys.get(name, question.code) == bad
+                or keys.get(name, question.code).startswith(bad + ".")
+                for bad in shape_errors
             )
+        }
+        if shape_errors or value_errors:
+            errors.update(shape_errors)
+            errors.update(value_errors)
             continue
         answers[question.code] = values
     return answers, errors
