@@ -293,6 +293,16 @@ def _read_table(path: Path, mapping: Mapping[str, Any]) -> pd.DataFrame:
         raise InteractionFileError(source, f"cannot parse as CSV: {exc}") from exc
 
 
+def _map_values(values: ObjectArray, fn: Any) -> ObjectArray:
+    """Apply ``fn`` to each distinct value only (columns here have few distinct values)."""
+    if values.size == 0:
+        return values
+    uniques, inverse = np.unique(values.astype(str), return_inverse=True)
+    mapped = np.array([fn(u) for u in uniques.tolist()], dtype=object)
+    out: ObjectArray = mapped[inverse.reshape(-1)]
+    return out
+
+
 class _Issues:
     """Collects row issues, keeping the first few of each column."""
 
@@ -370,20 +380,23 @@ def read_interactions(
     rows = np.arange(2, n + 2, dtype=np.int64)
     issues = _Issues()
 
+    stripped: dict[str, ObjectArray] = {}
+
     def text(name: str) -> ObjectArray:
-        if name in columns:
-            out: ObjectArray = (
-                df[columns[name]].astype(str).str.strip().to_numpy(dtype=object)
-            )
-            return out
-        return np.full(n, "", dtype=object)
+        if name not in columns:
+            return np.full(n, "", dtype=object)
+        if name not in stripped:
+            # the CSV reader drops leading blanks (skipinitialspace); XLSX cells are
+            # stripped in _cell_text, so a per-cell strip here would only cost time
+            stripped[name] = df[columns[name]].astype(str).to_numpy(dtype=object)
+        return stripped[name].copy()
 
     outcome_raw = text("outcome")
     codes = {str(k): v for k, v in (mapping.get("outcome_values") or {}).items()}
     if codes:
-        outcome = np.array([codes.get(v, "") for v in outcome_raw], dtype=object)
+        outcome = _map_values(outcome_raw, lambda v: codes.get(v, ""))
     else:
-        outcome = np.array([v.lower() for v in outcome_raw], dtype=object)
+        outcome = _map_values(outcome_raw, str.lower)
     bad = ~np.isin(outcome, OUTCOMES)
     allowed = ", ".join(codes) if codes else ", ".join(OUTCOMES)
     issues.add_mask(
@@ -394,7 +407,7 @@ def read_interactions(
         f"unknown outcome; expected one of {allowed}",
     )
 
-    channel = np.array([v.lower() for v in text("channel")], dtype=object)
+    channel = _map_values(text("channel"), str.lower)
     if "channel" not in columns:
         channel[:] = str(mapping.get("channel", "voice"))
     channel[channel == ""] = str(mapping.get("channel", "voice"))
@@ -470,7 +483,7 @@ def read_interactions(
     flags: dict[str, FloatArray] = {}
     for name in _FLAGS:
         raw = text(name)
-        low = np.array([v.lower() for v in raw], dtype=object)
+        low = _map_values(raw, str.lower)
         values = np.full(n, np.nan)
         values[np.isin(low, list(_TRUE))] = 1.0
         values[np.isin(low, list(_FALSE))] = 0.0

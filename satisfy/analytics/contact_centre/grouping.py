@@ -79,15 +79,34 @@ def group_index(*keys: Any) -> tuple[IntArray, list[tuple[Any, ...]]]:
             raise ValueError(
                 f"key {i} must be 1-D with {n} values, got shape {a.shape}."
             )
-    uniques = []
-    combined = np.zeros(n, dtype=np.int64)
+    uniques: list[Any] = []
+    codes_per_key: list[IntArray] = []
     for a in arrays:
-        u, inv = np.unique(a, return_inverse=True)
-        uniques.append(u)
-        combined = combined * len(u) + inv.astype(np.int64)
-    codes, index = np.unique(combined, return_inverse=True)
+        if a.dtype.kind in "iub" and n and int(a.max()) - int(a.min()) < 1_000_000:
+            # small integer range: codes by offset, no sort
+            lo = int(a.min())
+            present = np.bincount(a.astype(np.int64) - lo) > 0
+            values = np.flatnonzero(present) + lo
+            lookup = np.cumsum(present) - 1
+            codes_per_key.append(lookup[a.astype(np.int64) - lo].astype(np.int64))
+            uniques.append(values.astype(a.dtype))
+        else:
+            u, inv = np.unique(a, return_inverse=True)
+            codes_per_key.append(inv.astype(np.int64).reshape(-1))
+            uniques.append(u)
+    combined = np.zeros(n, dtype=np.int64)
+    radix = 1
+    for codes, u in zip(codes_per_key, uniques, strict=True):
+        combined = combined * len(u) + codes
+        radix *= len(u)
+    if radix <= 50_000_000:
+        present = np.bincount(combined, minlength=radix) > 0
+        codes_present = np.flatnonzero(present)
+        index = (np.cumsum(present) - 1)[combined]
+    else:
+        codes_present, index = np.unique(combined, return_inverse=True)
     labels: list[tuple[Any, ...]] = []
-    for code in codes.tolist():
+    for code in codes_present.tolist():
         parts = []
         for u in reversed(uniques):
             code, r = divmod(code, len(u))

@@ -175,12 +175,15 @@ def summarise_queue_by_group(
             f"answer_within_seconds cannot be negative, got {answer_within_seconds}."
         )
 
+    # bincount with 0/1 weights avoids copying the group index for every mask.
     def count(mask: Any) -> IntArray:
-        return np.bincount(groups[mask], minlength=n_groups).astype(np.int64)
+        return np.rint(np.bincount(groups, weights=mask, minlength=n_groups)).astype(
+            np.int64
+        )
 
     def total(values: FloatArray, mask: Any) -> FloatArray:
         out: FloatArray = np.bincount(
-            groups[mask], weights=values[mask], minlength=n_groups
+            groups, weights=np.where(mask, values, 0.0), minlength=n_groups
         ).astype(np.float64)
         return out
 

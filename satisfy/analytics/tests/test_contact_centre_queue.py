@@ -121,3 +121,23 @@ def test_group_index_out_of_range_is_rejected():
 def test_occupancy_from_agent_states():
     assert agent_occupancy([1800], [600]) == 0.75
     assert agent_occupancy([0], [0]) is None
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(-3, 400), st.sampled_from(["PS", "NE", "TT"])),
+        min_size=1,
+        max_size=80,
+    )
+)
+def test_group_index_integer_fast_path_agrees_with_unique(rows):
+    days = np.array([r[0] for r in rows], dtype=np.int16)
+    types = np.array([r[1] for r in rows])
+    index, labels = group_index(types, days)
+    slow_index, slow_labels = group_index(types, days.astype(str).astype(object))
+    assert [(t, int(d)) for t, d in labels] == sorted(
+        {(t, int(d)) for t, d in zip(types, days, strict=True)}
+    )
+    assert len(slow_labels) == len(labels)
+    for i in range(len(rows)):
+        assert labels[index[i]] == (types[i], days[i])
