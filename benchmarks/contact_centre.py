@@ -33,12 +33,20 @@ TYPE_SHARES = np.array([0.65, 0.23, 0.08, 0.03, 0.007, 0.003])
 
 
 def best_of(repeat: int, fn):  # type: ignore[no-untyped-def]
+    """Best wall time of ``repeat`` runs (and the CPU time of that run, which a busy
+    machine inflates less), with the last result."""
     best, result = float("inf"), None
+    global LAST_CPU
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
-        best = min(best, time.perf_counter() - t0)
+        wall = time.perf_counter() - t0
+        if wall < best:
+            best, LAST_CPU = wall, time.process_time() - c0
     return best, result
+
+
+LAST_CPU = 0.0
 
 
 def february() -> None:
@@ -50,7 +58,8 @@ def february() -> None:
     seconds, rec = best_of(5, lambda: read_anonymous_bank(path))
     print(
         f"anonymous-bank February 1999: {rec.rows_read:,} rows parsed in {seconds:.3f} s "
-        f"(best of 5; target < 3 s) = {rec.rows_read / seconds:,.0f} rows/s"
+        f"(best of 5, CPU {LAST_CPU:.3f} s; target < 3 s) = "
+        f"{rec.rows_read / seconds:,.0f} rows/s"
     )
     q = np.isin(rec.outcome, ("answered", "abandoned_queue"))
 
