@@ -51,7 +51,12 @@ from satisfy.analytics.scores import (
     nps,
     top_box,
 )
-from satisfy.analytics.summaries import AnswerSummary, GroupedSummary, ItemsSummary
+from satisfy.analytics.summaries import (
+    AnswerError,
+    AnswerSummary,
+    GroupedSummary,
+    ItemsSummary,
+)
 from satisfy.analytics.suppression import SuppressionResult, suppress
 from satisfy.analytics.weighting import (
     WeightingResult,
@@ -66,6 +71,7 @@ __all__ = [
     "CES2_SCALE",
     "CSAT_SCALE",
     "NPS_SCALE",
+    "AnswerError",
     "AnswerSummary",
     "CESResult",
     "CLVResult",

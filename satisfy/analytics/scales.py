@@ -219,7 +219,7 @@ def equal_interval_score(
     return np.asarray(out * 100.0, dtype=np.float64)
 
 
-NPS_SCALE = Scale(0, 10, name="0–10 likelihood to recommend")
+NPS_SCALE = Scale(0, 10, name="NPS likelihood to recommend")
 CSAT_SCALE = Scale(
     1,
     5,

@@ -91,6 +91,7 @@ def _hist(
     na_codes: Sequence[float] = (),
 ) -> _Hist:
     if isinstance(data, (AnswerSummary, GroupedSummary)):
+        # na_codes apply to raw answers; a summary has already counted its NA codes
         if weights is not None:
             raise ValueError(
                 "weights go with raw answers; a summary already holds its weight sums"
@@ -1119,11 +1120,12 @@ def _csi_items(
     if one:
         cols = parts[0][0]
         low, high = float(cols["ci_low"][0]), float(cols["ci_high"][0])
-        b0 = parts[0][1]
-        n_eff, deff, wtot = float(b0.n_eff[0]), float(b0.deff[0]), float(b0.w[0])
     else:
         low, high = _t_limits(value, se, df, alpha)
-        n_eff, deff, wtot = float("nan"), 1.0, 0.0
+    # several items: report the weakest item (smallest effective n, largest deff)
+    n_eff = min(float(b.n_eff[0]) for _, b, _ in parts)
+    deff = max(float(b.deff[0]) for _, b, _ in parts)
+    wtot = max(float(b.w[0]) for _, b, _ in parts)
     weighted = any(s.weighted for s in summaries)
     n = int(ns.max())
     return CSIResult(
@@ -1137,9 +1139,9 @@ def _csi_items(
         se=se,
         n_na=sum(s.n_na for s in summaries),
         weighted=weighted,
-        weight_total=wtot if one else float(max(b.w[0] for _, b, _ in parts)),
-        n_effective=n_eff if one else float(min(b.n_eff[0] for _, b, _ in parts)),
-        design_effect=deff if one else float(max(b.deff[0] for _, b, _ in parts)),
+        weight_total=wtot,
+        n_effective=n_eff,
+        design_effect=deff,
         df=df if df > 0 else math.inf,
         items=tuple(float(x) for x in items),
         item_n=tuple(int(x) for x in ns),

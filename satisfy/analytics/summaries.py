@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from satisfy.analytics.scales import Scale
 
-__all__ = ["AnswerSummary", "GroupedSummary", "ItemsSummary"]
+__all__ = ["AnswerError", "AnswerSummary", "GroupedSummary", "ItemsSummary"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -28,6 +28,44 @@ GroupLabel = str | int
 
 
 # --------------------------------------------------------------------------- checks
+
+
+class AnswerError(ValueError):
+    """An invalid answer or weight, with where it is and why.
+
+    The message reads "<what> <value> at position <position> <reason>"; callers that
+    know more about the position (a CSV row, an item name) can rebuild it from the
+    attributes.
+    """
+
+    def __init__(
+        self, *, what: str, value: object, position: int, reason: str, item: str = ""
+    ) -> None:
+        self.what = what
+        self.value = value
+        self.position = position
+        self.reason = reason
+        self.item = item
+        prefix = f"{item}: " if item else ""
+        super().__init__(
+            f"{prefix}{what} {_show(value)} at position {position} {reason}"
+        )
+
+    def at(self, position: int, *, item: str = "") -> AnswerError:
+        """The same error at another position (e.g. in the full column)."""
+        return AnswerError(
+            what=self.what,
+            value=self.value,
+            position=position,
+            reason=self.reason,
+            item=item or self.item,
+        )
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value)
 
 
 def as_answer_array(
@@ -44,14 +82,17 @@ def as_answer_array(
     if arr.dtype.kind == "b":
         return arr.astype(np.int64)
     out = np.empty(arr.shape[0], dtype=np.float64)
+    noun = "value" if what == "answers" else what.rstrip("s")
     for i, item in enumerate(arr.tolist()):
         if isinstance(item, bool) or item is None:
-            raise ValueError(f"value {item!r} at position {i} is not a number")
+            raise AnswerError(
+                what=noun, value=item, position=i, reason="is not a number"
+            )
         try:
             out[i] = float(item)
         except (TypeError, ValueError):
-            raise ValueError(
-                f"value {item!r} at position {i} is not a number"
+            raise AnswerError(
+                what=noun, value=item, position=i, reason="is not a number"
             ) from None
     return out
 
@@ -83,24 +124,27 @@ def answer_codes(values: npt.ArrayLike, scale: Scale) -> npt.NDArray[np.intp]:
             bad[positions[hit]] = False
         if bad.any():
             pos = int(np.flatnonzero(bad)[0])
-            raise ValueError(_bad_value_message(float(x[pos]), pos, scale))
+            value = float(x[pos])
+            raise AnswerError(
+                what="value",
+                value=value,
+                position=pos,
+                reason=_bad_value_reason(value, scale),
+            )
     return idx
 
 
-def _bad_value_message(value: float, pos: int, scale: Scale) -> str:
-    shown = f"{value:g}"
+def _bad_value_reason(value: float, scale: Scale) -> str:
     if math.isnan(value):
         return (
-            f"value nan at position {pos} is not a number; drop unanswered "
-            "questions before scoring or give them an NA code of the scale"
+            "is not a number; drop unanswered questions before scoring or give "
+            "them an NA code of the scale"
         )
     if scale.low <= value <= scale.high:
-        return f"value {shown} at position {pos} is not a whole code of the scale {scale.describe()}"
+        return f"is not a whole code of the scale {scale.describe()}"
     codes = ", ".join(f"{c:g}" for c in scale.na_codes)
     na = f" and is not one of its NA codes ({codes})" if codes else ""
-    return (
-        f"value {shown} at position {pos} is outside the scale {scale.describe()}{na}"
-    )
+    return f"is outside the scale {scale.describe()}{na}"
 
 
 def _weighted_bincount(
@@ -122,8 +166,11 @@ def check_weights(
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         reason = "is negative" if w[pos] < 0 else "is not a finite number"
-        raise ValueError(
-            f"weight {w[pos]:g} at position {pos} {reason}; weights must be ≥ 0"
+        raise AnswerError(
+            what="weight",
+            value=float(w[pos]),
+            position=pos,
+            reason=f"{reason}; weights must be ≥ 0",
         )
     if n and not (w > 0).any():
         raise ValueError(f"all {what} are zero: at least one respondent must count")
@@ -619,11 +666,10 @@ class ItemsSummary:
             missing = np.isnan(col)
             try:
                 idx = answer_codes(col[~missing], scale)
-            except ValueError as exc:
-                pos = np.flatnonzero(~missing)
-                raise ValueError(
-                    f"{item_names[j]}: {_remap_position(str(exc), pos)}"
-                ) from None
+            except AnswerError as exc:
+                # answer_codes saw only the answered rows: report the full-column row
+                real = int(np.flatnonzero(~missing)[exc.position])
+                raise exc.at(real, item=item_names[j]) from None
             on_scale = idx < scale.k
             rows = np.flatnonzero(~missing)[on_scale]
             answered[rows, j] = 1.0
@@ -733,26 +779,16 @@ def _column_as_float(col: npt.NDArray[Any], name: str) -> FloatArray:
         if item is None or (isinstance(item, str) and item.strip() == ""):
             out[i] = np.nan
             continue
+        error = AnswerError(
+            what="value", value=item, position=i, reason="is not a number", item=name
+        )
         if isinstance(item, bool):
-            raise ValueError(f"{name}: value {item!r} at position {i} is not a number")
+            raise error
         try:
             out[i] = float(item)
         except (TypeError, ValueError):
-            raise ValueError(
-                f"{name}: value {item!r} at position {i} is not a number"
-            ) from None
+            raise error from None
     return out
-
-
-def _remap_position(message: str, positions: npt.NDArray[np.intp]) -> str:
-    # answer_codes saw only the answered rows; report the row in the full column
-    import re
-
-    match = re.search(r"at position (\d+)", message)
-    if not match:
-        return message
-    real = int(positions[int(match.group(1))])
-    return message.replace(match.group(0), f"at position {real}")
 
 
 # --------------------------------------------------------------------------- scale helpers
