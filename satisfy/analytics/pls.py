@@ -605,16 +605,15 @@ def pls_path_model(
     (True, True)
     """
     _check_options(scheme, tol, max_iter, alpha, bootstrap)
-    X, n_dropped = _matrix(data, model)
-    _check_rows(X.shape[0], model)
-    _check_constant(X, model)
-    means = X.mean(axis=0)
-    Xc = X - means
-    S = Xc.T @ Xc / X.shape[0]
+    columns = _columns(data, model)
+    n, n_dropped, means, S, first = _moments(columns)
+    _check_rows(n, model)
+    _check_constant(S, first, model)
+    X = _stack(columns) if bootstrap else None
     result = _assemble(
-        S, means, X.shape[0], n_dropped, model, scheme, standardize, tol, max_iter, X=X
+        S, means, n, n_dropped, model, scheme, standardize, tol, max_iter, X=X
     )
-    if bootstrap:
+    if X is not None:
         boot = _bootstrap(
             X,
             model,
@@ -760,9 +759,7 @@ def _check_options(
         raise ValueError(f"bootstrap must be a whole number ≥ 0, got {bootstrap}.")
 
 
-def _matrix(
-    data: Any, model: PathModel, drop_missing: bool = True
-) -> tuple[FloatArray, int]:
+def _columns(data: Any, model: PathModel) -> list[FloatArray]:
     columns: list[FloatArray] = []
     length: int | None = None
     for lv, items in model.blocks.items():
@@ -774,7 +771,7 @@ def _matrix(
                     f"Column '{item}' of block '{lv}' is not in the data."
                 ) from None
             try:
-                col = np.asarray(raw, dtype=float).reshape(-1)
+                col = np.asarray(raw, dtype=np.float64).reshape(-1)
             except (TypeError, ValueError):
                 raise ValueError(
                     f"Column '{item}' of block '{lv}' has non-numeric values."
@@ -785,27 +782,79 @@ def _matrix(
                 raise ValueError(
                     f"Column '{item}' has {col.size} rows; other columns have {length}."
                 )
+            if np.isinf(col).any():
+                raise ValueError(
+                    f"Column '{item}' of block '{lv}' has infinite values."
+                )
             columns.append(col)
-    X = np.column_stack(columns) if columns else np.empty((0, 0))
-    if np.isinf(X).any():
-        bad = model.indicators[int(np.flatnonzero(np.isinf(X).any(axis=0))[0])]
-        raise ValueError(f"Column '{bad}' has infinite values.")
+    return columns
+
+
+def _stack(columns: list[FloatArray], drop_missing: bool = True) -> FloatArray:
+    X = np.column_stack(columns)
+    if drop_missing:
+        X = X[~np.isnan(X).any(axis=1)]
+    return np.asarray(X, dtype=np.float64)
+
+
+def _matrix(
+    data: Any, model: PathModel, drop_missing: bool = True
+) -> tuple[FloatArray, int]:
+    columns = _columns(data, model)
+    X = _stack(columns, drop_missing=False)
     if not drop_missing:
         return X, 0
     keep = ~np.isnan(X).any(axis=1)
-    dropped = int(X.shape[0] - keep.sum())
-    X = X[keep]
-    return X, dropped
+    return X[keep], int(X.shape[0] - keep.sum())
 
 
-def _check_constant(X: FloatArray, model: PathModel) -> None:
-    sd = X.std(axis=0)
+_CHUNK_ROWS = 16_384
+
+
+def _moments(
+    columns: list[FloatArray],
+) -> tuple[int, int, FloatArray, FloatArray, FloatArray]:
+    """Complete-case count, dropped rows, means and population covariance, in chunks.
+
+    Rows are processed in cache-sized chunks and shifted by the first complete row,
+    so a million answers need one pass and no n × p copy; a constant column gives an
+    exactly zero variance.
+    """
+    p = len(columns)
+    length = columns[0].size if columns else 0
+    n = 0
+    shift: FloatArray | None = None
+    s1 = np.zeros(p)
+    s2 = np.zeros((p, p))
+    for start in range(0, length, _CHUNK_ROWS):
+        block = np.column_stack([c[start : start + _CHUNK_ROWS] for c in columns])
+        keep = ~np.isnan(block).any(axis=1)
+        if not keep.all():
+            block = block[keep]
+        if block.shape[0] == 0:
+            continue
+        if shift is None:
+            shift = block[0].copy()
+        block -= shift
+        n += block.shape[0]
+        s1 += block.sum(axis=0)
+        s2 += block.T @ block
+    if shift is None or n == 0:
+        return 0, length, np.zeros(p), np.zeros((p, p)), np.zeros(p)
+    d = s1 / n
+    S = s2 / n - np.outer(d, d)
+    S = (S + S.T) / 2
+    return n, length - n, d + shift, S, shift
+
+
+def _check_constant(S: FloatArray, first: FloatArray, model: PathModel) -> None:
+    var = np.diag(S)
     for k, item in enumerate(model.indicators):
-        if not sd[k] > 0:
+        if not var[k] > 1e-14 * max(1.0, first[k] ** 2):
             lv = next(lv for lv, items in model.blocks.items() if item in items)
             raise ValueError(
                 f"Column '{item}' of block '{lv}' is constant "
-                f"(every complete answer is {X[0, k]:g}); it carries no information."
+                f"(every complete answer is {first[k]:g}); it carries no information."
             )
 
 
