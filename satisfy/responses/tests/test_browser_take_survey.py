@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from satisfy.responses.models import Answer, SurveyResponse
+from satisfy.surveys.definition import load_definition
+from satisfy.surveys.services import create_survey, publish_survey
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to
 # run beside one unless told it is safe (it is: nothing here is async).
@@ -147,3 +149,76 @@ def test_a_phone_user_completes_the_survey_with_the_keyboard(
         "repurchase": "4",
         "comment": "Friendly agent, short wait.",
     }
+
+
+GRIDS = """\
+code: grids
+version: "1"
+title: {en: Branch services}
+pages:
+  - code: grids
+    title: {en: Rate our branch}
+    questions:
+      - code: grid
+        type: matrix
+        allow_na: true
+        text: {en: How satisfied are you with each of these?}
+        labels:
+          - {en: Very dissatisfied}
+          - {en: Dissatisfied}
+          - {en: Neutral}
+          - {en: Satisfied}
+          - {en: Very satisfied}
+        items:
+          - {code: speed, label: {en: Speed of service}}
+          - {code: courtesy, label: {en: Courtesy of staff}}
+          - {code: clarity, label: {en: Clear explanations}}
+      - code: gap
+        type: expectation_perception
+        min_value: 1
+        max_value: 7
+        min_label: {en: Very poor}
+        max_label: {en: Excellent}
+        text: {en: "What did you expect, and what did you get?"}
+        items:
+          - {code: reliable, label: {en: Doing what was promised}}
+      - code: topics
+        type: multiple
+        required: false
+        text: {en: What was your visit about?}
+        choices:
+          - {code: cards, label: {en: Cards}}
+          - {code: loans, label: {en: Loans}}
+"""
+
+
+def test_grids_form_a_table_on_a_wide_screen_and_stack_on_a_phone(
+    transactional_db: None,
+    live_server: Any,
+    org: Any,
+    alice: Any,
+    make_invitation: Callable[..., Any],
+    phone: Any,
+) -> None:
+    survey = create_survey(
+        definition=load_definition(GRIDS),
+        slug="grids",
+        unit=org.company,
+        created_by=alice,
+    )
+    publish_survey(survey=survey, published_by=alice)
+    survey.refresh_from_db()
+    invitation = make_invitation(survey=survey)
+    url = f"{live_server.url}/s/{invitation.token}"
+
+    page = phone
+    page.goto(url)
+    _choose(page, "q_grid__speed", 4)
+    _shot(page, "grids-phone")
+    assert not page.locator(".matrix-head").is_visible()
+    assert page.locator(".matrix-row .cell-face").first.is_visible()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
+    _shot(page, "grids-desktop")
+    assert page.locator(".matrix-head").is_visible()

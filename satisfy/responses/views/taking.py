@@ -186,16 +186,31 @@ def _resume_index(
     return next((index for index in visible if index >= pages_done), visible[-1])
 
 
-def _is_last(definition: SurveyDefinition, index: int, shown: set[str]) -> bool:
-    """No page after this one can have anything to show."""
-    here = {question.code for question in definition.pages[index].questions}
-    for page in definition.pages[index + 1 :]:
-        for question in page.questions:
-            if question.code in shown:
-                return False
-            if question.show_if is not None and question.show_if.question in here:
-                return False
-    return True
+def _pages_ahead(
+    definition: SurveyDefinition, index: int, shown: set[str], answers: Answers
+) -> list[int]:
+    """Pages after ``index`` that are shown, or may be once this page is answered.
+
+    A page may still appear when one of its questions depends on a question that
+    is on this page or later and not answered yet.
+    """
+    page_of = {
+        question.code: number
+        for number, page in enumerate(definition.pages)
+        for question in page.questions
+    }
+    ahead = []
+    for number in range(index + 1, len(definition.pages)):
+        for question in definition.pages[number].questions:
+            condition = question.show_if
+            if question.code in shown or (
+                condition is not None
+                and page_of.get(condition.question, -1) >= index
+                and not answers.get(condition.question)
+            ):
+                ahead.append(number)
+                break
+    return ahead
 
 
 def _field_names(question: Question) -> set[str]:
@@ -322,6 +337,7 @@ def _render_page(
     definition: SurveyDefinition,
     index: int,
     shown: set[str],
+    answers: Answers,
     values: Mapping[str, Sequence[str]],
     errors: Mapping[str, str],
     language: str,
@@ -329,17 +345,16 @@ def _render_page(
 ) -> HttpResponse:
     """One page of questions; ``shown`` are the codes of the questions to display."""
     page = definition.pages[index]
-    visible = _visible_pages(definition, shown)
-    if index not in visible:
-        visible = sorted({*visible, index})
+    before = [number for number in _visible_pages(definition, shown) if number < index]
+    ahead = _pages_ahead(definition, index, shown, answers)
     questions: list[QuestionView] = [
         question_view(question, values=values, errors=errors, language=language)
         for question in page.questions
         if question.code in shown
     ]
-    position = visible.index(index) + 1
-    is_last = _is_last(definition, index, shown)
-    total = position if is_last else max(len(visible), position + 1)
+    position = len(before) + 1
+    is_last = not ahead
+    total = position + len(ahead)
     context = {
         "survey_title": translate(definition.title, language),
         "intro": translate(definition.intro, language) if position == 1 else "",
@@ -471,6 +486,7 @@ def _show(request: HttpRequest, visit: _Visit) -> HttpResponse:
         definition=definition,
         index=wanted,
         shown=visit.shown,
+        answers=visit.answers,
         values=form_values(definition.pages[wanted], visit.answers),
         errors={},
         language=visit.language,
@@ -519,7 +535,8 @@ def _submit(request: HttpRequest, visit: _Visit, now: datetime) -> HttpResponse:
             link=visit.link,
             definition=definition,
             index=index,
-            shown=after | {code for code in visit.shown if code not in _codes(page)},
+            shown=after,
+            answers=_merged(previous, page, parsed),
             values={name: request.POST.getlist(name) for name in request.POST},
             errors={
                 name: text for name, text in errors.items() if name not in hidden_names
