@@ -3,7 +3,7 @@
 Single source of truth for paired gaps (perception − expectation per item and per
 SERVQUAL dimension, importance vs satisfaction) and for a unit-versus-rest-of-company
 comparison. Every gap comes with its base (n), a t interval and a test; item-level
-p-values are also Holm-adjusted. Definitions are in ``docs/metrics.md``.
+p-values are also Holm-adjusted (with :func:`satisfy.analytics.compare.adjust_p_values`). Definitions are in ``docs/metrics.md``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from satisfy.analytics.compare import adjust_p_values
+
 __all__ = [
     "GapResult",
     "GapTable",
     "UnitGap",
     "gap_analysis",
-    "holm_adjust",
     "paired_gap",
     "unit_vs_company",
 ]
@@ -192,25 +193,6 @@ def paired_gap(
     )
 
 
-def holm_adjust(p_values: Sequence[float]) -> list[float]:
-    """Holm's step-down adjustment of a family of p-values.
-
-    Examples
-    --------
-    >>> holm_adjust([0.01, 0.04, 0.03])
-    [0.03, 0.06, 0.06]
-    """
-    p = np.asarray(p_values, dtype=float)
-    m = p.size
-    order = np.argsort(p, kind="stable")
-    adjusted = np.empty(m)
-    running = 0.0
-    for k, i in enumerate(order):
-        running = max(running, min(1.0, (m - k) * p[i]))
-        adjusted[i] = running
-    return [round(float(v), 15) for v in adjusted]
-
-
 def gap_analysis(
     data: Mapping[str, ArrayLike] | Any,
     pairs: Mapping[str, tuple[str, str] | Sequence[str]],
@@ -284,7 +266,10 @@ def gap_analysis(
         act = np.column_stack([diffs[m][1] for m in members]).mean(axis=1)
         dims[str(dim)] = paired_gap(ref, act, alpha=alpha, name=str(dim))
     names = list(items)
-    adjusted = holm_adjust([items[n].p_value for n in names])
+    adjusted = [
+        float(v)
+        for v in adjust_p_values([items[n].p_value for n in names], method="holm")
+    ]
     return GapTable(
         items=items,
         dimensions=dims,
