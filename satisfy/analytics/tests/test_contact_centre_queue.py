@@ -134,7 +134,7 @@ def test_group_index_integer_fast_path_agrees_with_unique(rows):
     days = np.array([r[0] for r in rows], dtype=np.int16)
     types = np.array([r[1] for r in rows])
     index, labels = group_index(types, days)
-    slow_index, slow_labels = group_index(types, days.astype(str).astype(object))
+    _, slow_labels = group_index(types, days.astype(str).astype(object))
     assert [(t, int(d)) for t, d in labels] == sorted(
         {(t, int(d)) for t, d in zip(types, days, strict=True)}
     )

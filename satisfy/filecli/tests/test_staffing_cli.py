@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from satisfy.filecli.staffing import main
 
 
-def run(capsys, *argv: str) -> dict:
+def run(capsys, *argv: str) -> dict[str, Any]:
     assert main(list(argv)) == 0
-    return json.loads(capsys.readouterr().out)
+    out: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return out
 
 
 # Reference: CRAN ErlangC 0.1.0 README (100 calls / 30 min, AHT 180 s, 80/20):
