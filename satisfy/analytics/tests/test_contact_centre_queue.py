@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -76,7 +78,7 @@ def test_group_summaries_add_up_to_the_overall_summary(rows):
     waits = np.array([r[1] for r in rows])
     answered = np.array([r[2] for r in rows])
     talk = np.array([r[3] for r in rows])
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "answer_within_seconds": 20,
         "short_abandon_seconds": 5,
         "talk_seconds": talk,
