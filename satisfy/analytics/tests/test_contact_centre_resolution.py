@@ -64,6 +64,8 @@ def test_fcr_counts_only_handled_evaluable_contacts():
         1,
     )
     assert r.fcr_rate == pytest.approx(0.5)
+    assert r.fcr_ci_low is not None
+    assert r.fcr_ci_high is not None
     assert r.fcr_ci_low < 0.5 < r.fcr_ci_high
 
 

@@ -161,7 +161,10 @@ def test_group_tables_for_means_and_nps():
         for g in mean_by_group([70, 80, 90, 50], ["chat", "chat", "chat", "voice"])
     }
     assert means["chat"].value == 80.0
-    assert means["chat"].ci_low < 80 < means["chat"].ci_high
+    low, high = means["chat"].ci_low, means["chat"].ci_high
+    assert low is not None
+    assert high is not None
+    assert low < 80 < high
     assert means["voice"].ci_low is None  # one answer: no interval, not NaN
     nps = {g.group: g for g in nps_by_group([10, 9, 0, 7], ["a", "a", "a", "b"])}
     assert nps["a"].value == pytest.approx(100 / 3)
