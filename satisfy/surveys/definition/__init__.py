@@ -12,16 +12,9 @@ from .export import (
     has_point_labels,
     question_to_dict,
 )
+from .fields import ALL_QUESTION_FIELDS, TYPE_FIELDS
 from .library import list_templates, load_template, template_codes
-from .loader import (
-    ALL_QUESTION_FIELDS,
-    TYPE_FIELDS,
-    DefinitionError,
-    Problem,
-    definition_from_dict,
-    format_path,
-    load_definition,
-)
+from .loader import definition_from_dict, load_definition
 from .logic import AnswerSet, is_visible, visible_questions
 from .model import (
     CODE_PATTERN,
@@ -48,6 +41,7 @@ from .model import (
     normalize_language,
     translate,
 )
+from .problems import DefinitionError, Problem, format_path
 
 __all__ = [
     "ALL_QUESTION_FIELDS",

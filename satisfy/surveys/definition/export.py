@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import yaml
 
-from .loader import TYPE_FIELDS
+from .fields import TYPE_FIELDS
 from .model import (
     LANGUAGES,
     Choice,

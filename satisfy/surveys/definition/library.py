@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from .loader import DefinitionError, Problem, load_definition
+from .loader import load_definition
 from .model import SurveyDefinition
+from .problems import DefinitionError, Problem
 
 LIBRARY_PACKAGE = "satisfy.surveys.library"
 

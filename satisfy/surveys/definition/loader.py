@@ -10,12 +10,25 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, cast
 
-import yaml
-
 from . import defaults
+from .fields import (
+    ALL_QUESTION_FIELDS,
+    CES_RANGES,
+    CHOICE_FIELDS,
+    COMMON_QUESTION_FIELDS,
+    CONDITION_FIELDS,
+    DEFAULT_RANGES,
+    DEFAULT_TEXT_LENGTH,
+    ITEM_FIELDS,
+    MAX_SCALE_POINTS,
+    MAX_TEXT_LENGTH,
+    PAGE_FIELDS,
+    SURVEY_FIELDS,
+    TAG_PATTERN_TEXT,
+    TYPE_FIELDS,
+)
 from .model import (
     CODE_PATTERN,
     EMPTY_TEXT,
@@ -34,288 +47,8 @@ from .model import (
     SurveyDefinition,
     Translations,
 )
-
-Path = tuple[str | int, ...]
-
-TAG_PATTERN_TEXT = "lower-case letters, digits, '-' or '_'"
-# libyaml's parser is about ten times faster and keeps the same marks (lines).
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-MAX_NODES = 100_000
-"""Refuse YAML documents that expand (through aliases) to more nodes than this."""
-
-MAX_SCALE_POINTS = 11
-MAX_TEXT_LENGTH = 10_000
-DEFAULT_TEXT_LENGTH = 2_000
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a definition, located as precisely as known."""
-
-    file: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
-
-
-class DefinitionError(ValueError):
-    """A survey definition is invalid; ``problems`` lists every reason."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems: list[Problem] = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def format_path(path: Path) -> str:
-    """``("pages", 1, "code")`` -> ``"pages[1].code"``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
-SURVEY_FIELDS = (
-    "code",
-    "version",
-    "title",
-    "description",
-    "intro",
-    "thank_you",
-    "languages",
-    "default_language",
-    "anonymous",
-    "allow_public_link",
-    "ivr_key_layout",
-    "category",
-    "tags",
-    "template",
-    "pages",
-)
-PAGE_FIELDS = ("code", "title", "questions")
-CHOICE_FIELDS = ("code", "label", "value")
-ITEM_FIELDS = ("code", "label", "dimension")
-CONDITION_FIELDS = ("question", "equals", "min", "max")
-
-COMMON_QUESTION_FIELDS = (
-    "code",
-    "type",
-    "text",
-    "help",
-    "required",
-    "dimension",
-    "show_if",
-)
-_SCALE = (
-    "min_value",
-    "max_value",
-    "labels",
-    "min_label",
-    "max_label",
-    "allow_na",
-    "na_label",
-    "reversed",
-    "top_box",
-)
-TYPE_FIELDS: dict[QuestionType, tuple[str, ...]] = {
-    QuestionType.RATING: _SCALE,
-    QuestionType.SCALE: _SCALE,
-    QuestionType.CSAT: _SCALE,
-    QuestionType.IMPORTANCE: (*_SCALE, "items"),
-    QuestionType.NPS: (
-        *("min_value", "max_value", "labels", "min_label", "max_label"),
-        *("allow_na", "na_label"),
-    ),
-    QuestionType.CES: (
-        *("ces_version", "min_value", "max_value", "labels", "min_label"),
-        *("max_label", "allow_na", "na_label", "top_box"),
-    ),
-    QuestionType.SINGLE: ("choices", "allow_na", "na_label"),
-    QuestionType.MULTIPLE: (
-        "choices",
-        "allow_na",
-        "na_label",
-        "min_choices",
-        "max_choices",
-    ),
-    QuestionType.TEXT: ("max_length", "multiline"),
-    QuestionType.MATRIX: (*_SCALE, "items", "choices"),
-    QuestionType.EXPECTATION_PERCEPTION: (
-        "items",
-        "min_value",
-        "max_value",
-        "labels",
-        "min_label",
-        "max_label",
-        "expectation_label",
-        "perception_label",
-        "allow_na",
-        "na_label",
-    ),
-}
-"""Fields each question type accepts besides :data:`COMMON_QUESTION_FIELDS`."""
-
-ALL_QUESTION_FIELDS = frozenset(COMMON_QUESTION_FIELDS).union(*TYPE_FIELDS.values())
-
-_DEFAULT_RANGES: dict[QuestionType, tuple[int, int]] = {
-    QuestionType.RATING: (1, 5),
-    QuestionType.SCALE: (1, 5),
-    QuestionType.CSAT: (1, 5),
-    QuestionType.IMPORTANCE: (1, 5),
-    QuestionType.NPS: (0, 10),
-    QuestionType.MATRIX: (1, 5),
-    QuestionType.EXPECTATION_PERCEPTION: (1, 7),
-}
-_CES_RANGES = {1: (1, 5), 2: (1, 7)}
-
-
-# --------------------------------------------------------------------------- YAML
-
-
-@dataclass
-class _Source:
-    filename: str
-    lines: dict[Path, int] = field(default_factory=dict)
-    raw: dict[Path, str] = field(default_factory=dict)
-    """Plain-scalar text of values YAML turned into numbers or booleans (``no``)."""
-
-
-class _YamlReader:
-    """Turn a composed YAML node tree into plain data, remembering lines."""
-
-    def __init__(self, loader: Any, source: _Source) -> None:
-        self.loader = loader
-        self.source = source
-        self.problems: list[Problem] = []
-        self.count = 0
-        self.stack: set[int] = set()
-
-    def problem(self, line: int, message: str, path: Path = ()) -> None:
-        self.problems.append(
-            Problem(self.source.filename, line, format_path(path), message)
-        )
-
-    def read(self, node: yaml.Node, path: Path) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooLargeError
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.ScalarNode):
-            value = self.loader.construct_object(node)
-            if isinstance(value, bool | int | float):
-                if not node.style:  # plain scalar (None in PyYAML, "" in libyaml)
-                    self.source.raw[path] = node.value
-            elif value is not None and not isinstance(value, str):
-                # timestamps, binary: keep the text the author wrote
-                value = str(node.value)
-            return value
-        if id(node) in self.stack:
-            self.problem(line, "a recursive alias is not allowed", path)
-            return None
-        self.stack.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                items = []
-                for index, child in enumerate(node.value):
-                    self.source.lines[(*path, index)] = child.start_mark.line + 1
-                    items.append(self.read(child, (*path, index)))
-                return items
-            assert isinstance(node, yaml.MappingNode)  # noqa: S101 - the only node kind left
-            data: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key_line = key_node.start_mark.line + 1
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.problem(key_line, "merge keys (<<) are not supported", path)
-                    continue
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.problem(key_line, "field names must be plain text", path)
-                    continue
-                key = str(key_node.value)
-                child_path = (*path, key)
-                if key in data:
-                    first = self.source.lines.get(child_path)
-                    self.problem(
-                        key_line,
-                        f"duplicate field {key!r} (first given on line {first})",
-                        path,
-                    )
-                    continue
-                self.source.lines[child_path] = key_line
-                data[key] = self.read(value_node, child_path)
-            return data
-        finally:
-            self.stack.discard(id(node))
-
-
-class _TooLargeError(Exception):
-    pass
-
-
-def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
-    """A likely fix for the YAML mistakes authors make most."""
-    problem = exc.problem or ""
-    if "but got '?'" in problem:
-        return ' (a "?" inside { } ends the text: put the text in quotes)'
-    if "mapping values are not allowed" in problem:
-        return ' (a text containing ": " must be put in quotes)'
-    if "cannot start any token" in problem:
-        return (
-            " (indent with spaces, not tabs; put texts starting with @ or ` in quotes)"
-        )
-    return ""
-
-
-def _parse_yaml(text: str, filename: str) -> tuple[Any, _Source, list[Problem]]:
-    source = _Source(filename)
-    loader = _Loader(text)
-    try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else None
-            message = " ".join(filter(None, [exc.context, exc.problem]))
-            message = (message or "invalid YAML") + _yaml_hint(exc)
-            return (
-                None,
-                source,
-                [Problem(filename, line, "", f"invalid YAML: {message}")],
-            )
-        except yaml.YAMLError as exc:
-            return None, source, [Problem(filename, None, "", f"invalid YAML: {exc}")]
-        if node is None:
-            return None, source, [Problem(filename, None, "", "the document is empty")]
-        reader = _YamlReader(loader, source)
-        try:
-            data = reader.read(node, ())
-        except _TooLargeError:
-            return (
-                None,
-                source,
-                [Problem(filename, None, "", "the document is too large")],
-            )
-        except RecursionError:
-            return (
-                None,
-                source,
-                [Problem(filename, None, "", "the document is nested too deeply")],
-            )
-        source.lines.setdefault((), node.start_mark.line + 1)
-        return data, source, reader.problems
-    finally:
-        loader.dispose()
-
-
-# ---------------------------------------------------------------------- validation
+from .problems import DefinitionError, Path, Problem, format_path
+from .source import Source, parse_yaml
 
 
 def _describe(value: Any) -> str:
@@ -341,7 +74,7 @@ def _int_text(value: float) -> str:
 class _Checker:
     """Validate plain data and build the frozen definition, collecting problems."""
 
-    def __init__(self, source: _Source) -> None:
+    def __init__(self, source: Source) -> None:
         self.source = source
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
@@ -893,12 +626,12 @@ class _Checker:
         ces_version: int | None,
     ) -> tuple[int, int] | None:
         if qtype is QuestionType.CES:
-            fixed: tuple[int, int] | None = _CES_RANGES.get(ces_version or 2)
+            fixed: tuple[int, int] | None = CES_RANGES.get(ces_version or 2)
         elif qtype is QuestionType.NPS:
-            fixed = _DEFAULT_RANGES[qtype]
+            fixed = DEFAULT_RANGES[qtype]
         else:
             fixed = None
-        default = fixed or _DEFAULT_RANGES.get(qtype, (1, 5))
+        default = fixed or DEFAULT_RANGES.get(qtype, (1, 5))
         low = self.integer(data.get("min_value"), (*path, "min_value"))
         high = self.integer(data.get("max_value"), (*path, "max_value"))
         if fixed is not None:
@@ -942,7 +675,7 @@ class _Checker:
             ces_version = 2
             if data.get("ces_version") is not None:
                 given = self.integer(data["ces_version"], (*path, "ces_version"))
-                if given is not None and given not in _CES_RANGES:
+                if given is not None and given not in CES_RANGES:
                     self.error(
                         (*path, "ces_version"),
                         f"must be 1 (effort, 1–5) or 2 (agreement, 1–7), not {given}",
@@ -1173,7 +906,7 @@ def load_definition(text: str, *, filename: str = "<string>") -> SurveyDefinitio
 
     Raises :class:`DefinitionError` listing every problem with its line.
     """
-    data, source, problems = _parse_yaml(text, filename)
+    data, source, problems = parse_yaml(text, filename)
     if data is None and problems:
         raise DefinitionError(problems)
     checker = _Checker(source)
@@ -1193,7 +926,7 @@ def definition_from_dict(
 
     Raises :class:`DefinitionError`; problems carry no line numbers.
     """
-    checker = _Checker(_Source(filename))
+    checker = _Checker(Source(filename))
     payload: Any = data
     definition = checker.survey(
         dict(payload) if isinstance(payload, Mapping) else payload

@@ -149,7 +149,7 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(definitions())
 def test_any_valid_definition_round_trips(data):
     defn = definition_from_dict(data)
