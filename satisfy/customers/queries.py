@@ -39,7 +39,11 @@ def get_customer_for_user(user: User, customer_id: int) -> Customer:
 
 def can_import_into(user: User, unit: OrgUnit | None) -> bool:
     """Administrators of a unit may import its customers; unit-less needs a root admin."""
-    scope = scope_for_user(user)
+    return scope_can_import_into(scope_for_user(user), unit)
+
+
+def scope_can_import_into(scope: Scope, unit: OrgUnit | None) -> bool:
+    """:func:`can_import_into` for an already computed scope (one query per import)."""
     if unit is None:
         return any(path.count("/") <= 2 for path in scope.manage_paths)
     return scope.can_manage_unit_path(unit.path)

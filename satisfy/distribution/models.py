@@ -28,9 +28,7 @@ class Wave(models.Model):
     )
     number = models.PositiveIntegerField()
     name = models.CharField(_("name"), max_length=200)
-    unit = models.ForeignKey(
-        "org.OrgUnit", on_delete=models.PROTECT, related_name="+"
-    )
+    unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")
     # Channels in order of preference; each customer gets the first one they can take.
     channels = models.JSONField(default=list)
     status = models.CharField(

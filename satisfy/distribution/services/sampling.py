@@ -1,0 +1,358 @@
+"""Sampling frames, exclusions and sample draws for a wave."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from satisfy.accounts.models import User
+from satisfy.analytics.sampling import (
+    ALLOCATIONS,
+    representativeness,
+    simple_random_sample,
+    stratified_sample,
+    systematic_sample,
+)
+from satisfy.customers.models import Customer
+from satisfy.distribution.models import (
+    ContactRule,
+    Invitation,
+    Sample,
+    SampleMember,
+    Wave,
+)
+from satisfy.interactions.models import Interaction
+
+EXCLUSION_REASONS = ("opted_out", "no_contact", "recently_surveyed", "already_in_wave")
+LINK_CHANNELS = {"web", "qr", "short_code"}
+BLANK = "(blank)"
+INTERACTION_FIELDS = {
+    "agent": "agent__code",
+    "queue": "queue",
+    "unit": "unit__code",
+    "channel": "channel",
+    "outcome": "outcome",
+    "reason": "reason_code",
+}
+CUSTOMER_FIELDS = {"segment": "segment", "language": "language", "unit": "unit__code"}
+
+
+class SampleError(ValueError):
+    """The sample cannot be drawn as asked (message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRow:
+    customer_id: int
+    interaction_id: int | None
+    email: str
+    phone: str
+    stratum: str
+
+
+def contact_rule_days(survey_id: int | None) -> tuple[int | None, int | None]:
+    """(global days, this survey's days); None where no rule is set."""
+    rules = {
+        r.survey_id: r.days
+        for r in ContactRule.objects.filter(
+            Q(survey__isnull=True) | Q(survey_id=survey_id)
+        )
+    }
+    return rules.get(None), rules.get(survey_id) if survey_id is not None else None
+
+
+def channel_for(channels: Sequence[str], *, email: str, phone: str) -> str | None:
+    """The first channel of the plan this customer can be reached on."""
+    for channel in channels:
+        if channel == "email" and email:
+            return channel
+        if channel in {"sms", "ivr"} and phone:
+            return channel
+        if channel in LINK_CHANNELS:
+            return channel
+    return None
+
+
+def _stratum_lookup(name: str, *, frame: str) -> str:
+    if frame == Sample.Frame.INTERACTIONS:
+        if name in INTERACTION_FIELDS:
+            return INTERACTION_FIELDS[name]
+        if name in CUSTOMER_FIELDS:
+            return "customer__" + CUSTOMER_FIELDS[name]
+        return f"customer__attributes__{name}"
+    if name in CUSTOMER_FIELDS:
+        return CUSTOMER_FIELDS[name]
+    return f"attributes__{name}"
+
+
+def _label(values: Sequence[Any]) -> str:
+    return "|".join(BLANK if v is None or v == "" else str(v) for v in values)
+
+
+def _frame_queryset(
+    wave: Wave, frame: str, filters: Mapping[str, Any]
+) -> tuple[QuerySet[Any], str]:
+    unit_q = Q(unit__path__startswith=wave.unit.path)
+    if wave.unit.depth == 0:
+        unit_q |= Q(unit__isnull=True)
+    if frame == Sample.Frame.CUSTOMERS:
+        qs: QuerySet[Any] = Customer.objects.filter(unit_q)
+        prefix = ""
+    elif frame == Sample.Frame.INTERACTIONS:
+        qs = Interaction.objects.filter(unit_q, customer__isnull=False)
+        prefix = "customer__"
+        if filters.get("since"):
+            qs = qs.filter(arrived_at__gte=filters["since"])
+        if filters.get("until"):
+            qs = qs.filter(arrived_at__lt=filters["until"])
+        for key in ("outcome", "queue", "channel"):
+            if filters.get(key):
+                qs = qs.filter(**{f"{key}__in": list(filters[key])})
+    else:
+        raise SampleError(
+            f"unknown sampling frame {frame!r}; use customers or interactions"
+        )
+    for key, wanted in filters.get("attributes", {}).items():
+        values = [str(v) for v in (wanted if isinstance(wanted, list) else [wanted])]
+        qs = qs.filter(**{f"{_stratum_lookup(key, frame=frame)}__in": values})
+    return qs, prefix
+
+
+def _frame_rows(
+    *,
+    wave: Wave,
+    frame: str,
+    strata: Sequence[str],
+    filters: Mapping[str, Any],
+    now: datetime,
+) -> tuple[list[FrameRow], Counter[str], int]:
+    """Eligible frame rows, exclusion counts and the population size."""
+    qs, prefix = _frame_queryset(wave, frame, filters)
+    customer_ref = OuterRef(f"{prefix}pk")
+    global_days, survey_days = contact_rule_days(wave.survey_id)
+    contacted = Invitation.objects.exclude(status=Invitation.Status.FAILED).filter(
+        customer=customer_ref
+    )
+    annotations: dict[str, Any] = {}
+    if global_days is not None:
+        annotations["recent_any"] = Exists(
+            contacted.filter(created_at__gte=now - timedelta(days=global_days))
+        )
+    if survey_days is not None:
+        annotations["recent_survey"] = Exists(
+            contacted.filter(
+                survey_id=wave.survey_id,
+                created_at__gte=now - timedelta(days=survey_days),
+            )
+        )
+    annotations["in_wave"] = Exists(
+        Invitation.objects.filter(wave=wave, customer=customer_ref)
+    ) | Exists(SampleMember.objects.filter(sample__wave=wave, customer=customer_ref))
+    fields = [
+        f"{prefix}pk",
+        "pk",
+        f"{prefix}email",
+        f"{prefix}phone",
+        f"{prefix}has_consent",
+        f"{prefix}opted_out_at",
+        *annotations,
+        *(_stratum_lookup(name, frame=frame) for name in strata),
+    ]
+    order = [f"{prefix}pk", "-arrived_at"] if prefix else ["pk"]
+    rows = qs.annotate(**annotations).order_by(*order).values_list(*fields)
+    excluded: Counter[str] = Counter()
+    eligible: list[FrameRow] = []
+    population = 0
+    last_customer: int | None = None
+    flags = list(annotations)
+    first_stratum = 6 + len(flags)
+    channels = [c.split(":")[0] for c in wave.channels]
+    for row in rows.iterator(chunk_size=20_000):
+        customer_id = row[0]
+        if prefix:
+            if customer_id == last_customer:
+                excluded["repeat_interaction"] += 1
+                continue
+            last_customer = customer_id
+        population += 1
+        flag = dict(zip(flags, row[6:first_stratum], strict=True))
+        if not row[4] or row[5] is not None:
+            excluded["opted_out"] += 1
+        elif channel_for(channels, email=row[2], phone=row[3]) is None:
+            excluded["no_contact"] += 1
+        elif flag.get("recent_any") or flag.get("recent_survey"):
+            excluded["recently_surveyed"] += 1
+        elif flag["in_wave"]:
+            excluded["already_in_wave"] += 1
+        else:
+            eligible.append(
+                FrameRow(
+                    customer_id=customer_id,
+                    interaction_id=row[1] if prefix else None,
+                    email=row[2],
+                    phone=row[3],
+                    stratum=_label(row[first_stratum:]),
+                )
+            )
+    return eligible, excluded, population
+
+
+def draw_sample(
+    *,
+    wave: Wave,
+    method: str,
+    n: int | None = None,
+    frame: str = Sample.Frame.CUSTOMERS,
+    strata: Sequence[str] = (),
+    allocation: str = "proportional",
+    minimum: int = 0,
+    seed: int | None = None,
+    filters: Mapping[str, Any] | None = None,
+    created_by: User | None = None,
+    now: datetime | None = None,
+) -> Sample:
+    """Draw a sample for a wave, recording exclusions and representativeness."""
+    drawn_at = now or timezone.now()
+    if wave.status == Wave.Status.CLOSED:
+        raise SampleError("the wave is closed")
+    if method not in Sample.Method.values:
+        raise SampleError(
+            f"unknown sampling method {method!r}; use {', '.join(Sample.Method.values)}"
+        )
+    if method == Sample.Method.STRATIFIED:
+        if not strata:
+            raise SampleError(
+                "a stratified sample needs at least one stratum attribute"
+            )
+        if allocation not in ALLOCATIONS:
+            raise SampleError(
+                f"unknown allocation {allocation!r}; use {', '.join(ALLOCATIONS)}"
+            )
+    if method != Sample.Method.ALL and (n is None or n < 1):
+        raise SampleError("give the sample size n (a whole number above zero)")
+    if not wave.channels:
+        raise SampleError("the wave has no channels")
+    seed = secrets.randbits(48) if seed is None else seed
+    eligible, excluded, population = _frame_rows(
+        wave=wave, frame=frame, strata=strata, filters=filters or {}, now=drawn_at
+    )
+    size = len(eligible)
+    want = size if n is None else min(n, size)
+    weights: list[float]
+    if method == Sample.Method.ALL or want == size:
+        positions = list(range(size))
+        weights = [1.0] * size
+    elif method == Sample.Method.SIMPLE:
+        positions = simple_random_sample(size, want, random_state=seed).tolist()
+        weights = [size / want] * want
+    elif method == Sample.Method.SYSTEMATIC:
+        positions = systematic_sample(size, want, random_state=seed).tolist()
+        weights = [size / want] * want
+    else:
+        try:
+            drawn = stratified_sample(
+                [row.stratum for row in eligible],
+                want,
+                method=allocation,  # type: ignore[arg-type]
+                minimum=minimum,
+                random_state=seed,
+            )
+        except ValueError as exc:
+            raise SampleError(str(exc)) from None
+        weight_of = {str(a.stratum): a.weight for a in drawn.allocation}
+        positions = drawn.indices.tolist()
+        weights = [weight_of[eligible[i].stratum] for i in positions]
+    chosen = [eligible[i] for i in positions]
+    channels = [c.split(":")[0] for c in wave.channels]
+    table = (
+        representativeness(
+            Counter(row.stratum for row in eligible),
+            Counter(row.stratum for row in chosen),
+        )
+        if strata
+        else ()
+    )
+    with transaction.atomic():
+        sample = Sample.objects.create(
+            wave=wave,
+            frame=frame,
+            method=method,
+            allocation=allocation if method == Sample.Method.STRATIFIED else "",
+            minimum_per_stratum=minimum,
+            strata=list(strata),
+            filters=_jsonable(filters or {}),
+            requested_n=n,
+            seed=seed,
+            population_n=population,
+            eligible_n=size,
+            n=len(chosen),
+            exclusions={
+                reason: excluded.get(reason, 0)
+                for reason in (
+                    *EXCLUSION_REASONS,
+                    *sorted(set(excluded) - set(EXCLUSION_REASONS)),
+                )
+            },
+            representativeness=[
+                {
+                    "stratum": str(r.stratum),
+                    "population_n": r.population_n,
+                    "population_share": r.population_share,
+                    "sample_n": r.sample_n,
+                    "sample_share": r.sample_share,
+                    "difference": r.difference,
+                }
+                for r in table
+            ],
+            created_by=created_by,
+            created_at=drawn_at,
+        )
+        SampleMember.objects.bulk_create(
+            (
+                SampleMember(
+                    sample=sample,
+                    customer_id=row.customer_id,
+                    interaction_id=row.interaction_id,
+                    stratum=row.stratum if strata else "",
+                    weight=weight,
+                    channel=channel_for(channels, email=row.email, phone=row.phone)
+                    or "",
+                )
+                for row, weight in zip(chosen, weights, strict=True)
+            ),
+            batch_size=5000,
+        )
+    return sample
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def set_contact_rule(*, days: int, survey_id: int | None = None) -> ContactRule:
+    """Set the contact-frequency rule (global when ``survey_id`` is None)."""
+    if survey_id is None:
+        rule = ContactRule.objects.filter(survey__isnull=True).first()
+        if rule is None:
+            return ContactRule.objects.create(days=days)
+        rule.days = days
+        rule.save(update_fields=["days"])
+        return rule
+    rule, _created = ContactRule.objects.update_or_create(
+        survey_id=survey_id, defaults={"days": days}
+    )
+    return rule
