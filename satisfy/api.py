@@ -182,3 +182,5 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", surveys_router)
 api.add_router("/", responses_router)
 api.add_router("/", org_router)
+api.add_router("/distribution", "satisfy.distribution.api.router")
+api.add_router("/customers", "satisfy.customers.api.router")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("satisfy.accounts.urls")),
     path("surveys/", include("satisfy.surveys.urls")),
+    path("distribution/", include("satisfy.distribution.urls")),
+    path("customers/", include("satisfy.customers.urls")),
     path("surveys/", include("satisfy.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
