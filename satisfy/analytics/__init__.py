@@ -117,3 +117,90 @@ __all__ = [
     "top_box",
     "wilson_interval",
 ]
+
+# Driver analysis, importance–performance, gaps and PLS path models (issue #4).
+from satisfy.analytics.acsi import (
+    ACSI_MODEL,
+    ECSI_MODEL,
+    POST_CONTACT_DRIVERS,
+    DriverSpec,
+    describe_index,
+    match_columns,
+)
+from satisfy.analytics.charts_drivers import (
+    driver_chart_svg,
+    gap_chart_svg,
+    ipa_chart_svg,
+    path_diagram_svg,
+)
+from satisfy.analytics.drivers import (
+    DriverResult,
+    key_drivers,
+    key_drivers_from_correlation,
+    lmg_importance,
+    relative_weights,
+)
+from satisfy.analytics.gaps import (
+    GapResult,
+    GapTable,
+    UnitGap,
+    gap_analysis,
+    paired_gap,
+    unit_vs_company,
+)
+from satisfy.analytics.ipa import (
+    IPAItem,
+    IPAResult,
+    describe_drivers,
+    importance_performance,
+    ipa_from_data,
+)
+from satisfy.analytics.pls import (
+    BlockReliability,
+    BootstrapEstimate,
+    Effect,
+    PathModel,
+    PLSBootstrap,
+    PLSResult,
+    latent_scores,
+    pls_from_moments,
+    pls_path_model,
+)
+
+__all__ += [
+    "ACSI_MODEL",
+    "ECSI_MODEL",
+    "POST_CONTACT_DRIVERS",
+    "BlockReliability",
+    "BootstrapEstimate",
+    "DriverResult",
+    "DriverSpec",
+    "Effect",
+    "GapResult",
+    "GapTable",
+    "IPAItem",
+    "IPAResult",
+    "PLSBootstrap",
+    "PLSResult",
+    "PathModel",
+    "UnitGap",
+    "describe_drivers",
+    "describe_index",
+    "driver_chart_svg",
+    "gap_analysis",
+    "gap_chart_svg",
+    "importance_performance",
+    "ipa_chart_svg",
+    "ipa_from_data",
+    "key_drivers",
+    "key_drivers_from_correlation",
+    "latent_scores",
+    "lmg_importance",
+    "match_columns",
+    "paired_gap",
+    "path_diagram_svg",
+    "pls_from_moments",
+    "pls_path_model",
+    "relative_weights",
+    "unit_vs_company",
+]
