@@ -12,6 +12,12 @@ from .problems import Path, Problem, format_path
 # libyaml's parser is about ten times faster and keeps the same marks (lines).
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+"""Tags of plain data; anything else (``!!python/...``, ``!custom``) is refused."""
+
 MAX_NODES = 100_000
 """Refuse YAML documents that expand (through aliases) to more nodes than this."""
 
@@ -46,6 +52,11 @@ class _YamlReader:
         if self.count > MAX_NODES:
             raise _TooLargeError
         line = node.start_mark.line + 1
+        if node.tag not in _PLAIN_TAGS:
+            self.problem(
+                line, f"YAML tags such as {node.tag!r} are not supported", path
+            )
+            return None
         if isinstance(node, yaml.ScalarNode):
             value = self.loader.construct_object(node)
             if isinstance(value, bool | int | float):

@@ -499,6 +499,32 @@ def test_recursive_and_huge_alias_documents_are_refused():
     assert only(problems(bomb)).message == "the document is too large"
 
 
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        'code: !!python/object/apply:os.system ["echo hi"]',
+        "code: !custom x",
+        "code: !!binary aGk=",
+        "pages: !!set {a, b}",
+    ],
+)
+def test_yaml_tags_are_refused(tagged):
+    found = problems(tagged + "\n")
+
+    assert any(
+        p.field == tagged.split(":")[0] and "are not supported" in p.message
+        for p in found
+    )
+
+
+def test_dates_written_as_versions_are_kept_as_text():
+    found = problems("code: demo\nversion: 2024-01-01\n")
+
+    assert any(
+        p.message == "'2024-01-01' is not a version such as \"1.0\"" for p in found
+    )
+
+
 def test_merge_keys_are_not_supported():
     text = "base: &b {code: demo}\n<<: *b\n"
 
