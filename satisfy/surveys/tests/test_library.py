@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from satisfy.surveys.definition import (
     LANGUAGES,
@@ -13,6 +17,7 @@ from satisfy.surveys.definition import (
     Text,
     definition_to_dict,
     list_templates,
+    load_definition,
     load_template,
     template_codes,
 )
@@ -193,3 +198,22 @@ def test_the_library_uses_every_question_type_and_display_logic():
     assert used >= set(QuestionType) - {QuestionType.RATING}
     assert sum(q.show_if is not None for d in TEMPLATES for q in d.questions()) >= 3
     assert any(q.allow_na for d in TEMPLATES for q in d.questions())
+
+
+def test_template_files_also_parse_without_libyaml():
+    # The pure-Python parser is stricter (a "?" ends a plain text inside { }).
+    for entry in resources.files("satisfy.surveys.library").iterdir():
+        if entry.name.endswith(".yaml"):
+            assert yaml.load(entry.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+
+
+def test_the_example_in_the_format_reference_loads():
+    reference = Path(__file__).resolve().parents[3] / "docs" / "survey-format.md"
+    if not reference.exists():
+        pytest.skip("docs/ is not installed with the package")
+    text = reference.read_text(encoding="utf-8")
+    example = re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.DOTALL)
+
+    assert example is not None
+    defn = load_definition(example.group(1), filename="docs/survey-format.md")
+    assert defn.question_codes == ("csat_overall", "resolved", "why_not")
