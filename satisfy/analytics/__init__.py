@@ -204,3 +204,64 @@ __all__ += [
     "relative_weights",
     "unit_vs_company",
 ]
+
+# Contact-centre operations (KPIs, Erlang C staffing, satisfaction by operational lever)
+from satisfy.analytics.contact_centre import (  # noqa: E402
+    QueueKpis,
+    QueueSummary,
+    RepeatContactResult,
+    ServiceLevelResult,
+    active_contact_resolution,
+    queue_kpis,
+    repeat_contacts,
+    service_level,
+    service_level_from_counts,
+    summarise_queue,
+    summarise_queue_by_group,
+)
+from satisfy.analytics.ops_link import (  # noqa: E402
+    LeverEffect,
+    explain_levers,
+    mean_effect,
+    nps_effect,
+    share_by_group,
+    share_effect,
+    wait_buckets,
+)
+from satisfy.analytics.staffing import (  # noqa: E402
+    ErlangCResult,
+    StaffingResult,
+    erlang_b,
+    erlang_c,
+    queue_performance,
+    required_agents,
+    staffing_by_interval,
+)
+
+__all__ += [
+    "ErlangCResult",
+    "LeverEffect",
+    "QueueKpis",
+    "QueueSummary",
+    "RepeatContactResult",
+    "ServiceLevelResult",
+    "StaffingResult",
+    "active_contact_resolution",
+    "erlang_b",
+    "erlang_c",
+    "explain_levers",
+    "mean_effect",
+    "nps_effect",
+    "queue_kpis",
+    "queue_performance",
+    "repeat_contacts",
+    "required_agents",
+    "service_level",
+    "service_level_from_counts",
+    "share_by_group",
+    "share_effect",
+    "staffing_by_interval",
+    "summarise_queue",
+    "summarise_queue_by_group",
+    "wait_buckets",
+]
