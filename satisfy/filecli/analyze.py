@@ -7,6 +7,11 @@ Examples::
     satisfy analyze pls --data mobi.csv --model ecsi.yaml --scheme path --json
     satisfy analyze pls --data mobi.csv --model ecsi --json      # built-in ECSI model
     satisfy analyze gaps --data servqual.csv --pairs servqual.yaml --json
+
+The gaps mapping: ``pairs: {item: [reference, actual]}`` (or ``{expectation: E1,
+perception: P1}``), optional ``dimensions: {name: [items]}``, ``labels: {reference:
+importance, actual: satisfaction}``, and ``unit: {column: branch, value: North, scores:
+[csat_overall]}`` to compare a unit with the rest of the company.
     satisfy analyze ipa --data answers.csv --target csat_overall \\
         --drivers access,resolution,treatment --scale 1,5 --json
 """
@@ -26,7 +31,7 @@ import yaml
 
 from satisfy.analytics.acsi import ACSI_MODEL, ECSI_MODEL, match_columns
 from satisfy.analytics.drivers import DriverResult, key_drivers
-from satisfy.analytics.gaps import GapResult, gap_analysis
+from satisfy.analytics.gaps import GapResult, gap_analysis, unit_vs_company
 from satisfy.analytics.ipa import describe_drivers, ipa_from_data
 from satisfy.analytics.pls import PathModel, PLSResult, pls_path_model
 
@@ -449,20 +454,77 @@ def _pair(item: str, value: Any, path: str) -> tuple[str, str]:
     )
 
 
+def _unit_column(path: str, column: str) -> np.ndarray:
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=[column])
+    except ValueError:
+        raise _InputError(f"{path}: no column named '{column}'") from None
+    return np.asarray(frame[column].str.strip().to_numpy(), dtype=object)
+
+
+def _run_units(args: argparse.Namespace, spec: Any) -> dict[str, Any]:
+    if not isinstance(spec, Mapping) or not {"column", "value", "scores"} <= set(spec):
+        raise _InputError(
+            f"{args.pairs}: 'unit' needs column, value and scores "
+            "(e.g. {column: branch, value: North, scores: [csat_overall]})"
+        )
+    scores = spec["scores"]
+    scores = [scores] if isinstance(scores, str) else [str(c) for c in scores]
+    data = _read_csv(args.data, scores)
+    labels = _unit_column(args.data, str(spec["column"]))
+    in_unit = labels == str(spec["value"])
+    if not in_unit.any():
+        raise _InputError(
+            f"{args.data}: no row has {spec['column']} = {spec['value']!r}"
+        )
+    out: dict[str, Any] = {"column": str(spec["column"]), "value": str(spec["value"])}
+    results: dict[str, Any] = {}
+    for score in scores:
+        try:
+            g = unit_vs_company(data[score], in_unit, alpha=args.alpha)
+        except ValueError as exc:
+            raise _InputError(f"{args.data}: column '{score}': {exc}") from None
+        results[score] = {
+            "n_unit": g.n_unit,
+            "n_rest": g.n_rest,
+            "mean_unit": g.mean_unit,
+            "mean_rest": g.mean_rest,
+            "mean_company": g.mean_company,
+            "difference": g.difference,
+            "ci_low": g.ci_low,
+            "ci_high": g.ci_high,
+            "t": g.t,
+            "df": g.df,
+            "p_value": g.p_value,
+        }
+    out["scores"] = results
+    return out
+
+
 def _run_gaps(args: argparse.Namespace) -> dict[str, Any]:
     spec = _read_yaml(args.pairs)
     if not isinstance(spec, Mapping):
         raise _InputError(f"{args.pairs}: expected a mapping with 'pairs'")
-    raw_pairs = spec.get("pairs", spec if "dimensions" not in spec else None)
+    unit = _run_units(args, spec["unit"]) if "unit" in spec else None
+    raw_pairs = spec.get("pairs")
+    if raw_pairs is None and not {"dimensions", "unit", "labels"} & set(spec):
+        raw_pairs = spec
+    if raw_pairs is None and unit is not None:
+        return {
+            "gap": None,
+            "alpha": args.alpha,
+            "items": {},
+            "dimensions": {},
+            "unit": unit,
+            "warnings": [],
+        }
     if not isinstance(raw_pairs, Mapping) or not raw_pairs:
         raise _InputError(
             f"{args.pairs}: no 'pairs' mapping (item: [reference, actual])"
         )
-    pairs = {
-        str(k): _pair(str(k), v, args.pairs)
-        for k, v in raw_pairs.items()
-        if k != "labels"
-    }
+    pairs = {str(k): _pair(str(k), v, args.pairs) for k, v in raw_pairs.items()}
     dims = spec.get("dimensions") or {}
     if not isinstance(dims, Mapping):
         raise _InputError(
@@ -506,6 +568,7 @@ def _run_gaps(args: argparse.Namespace) -> dict[str, Any]:
         "alpha": table.alpha,
         "items": {k: row(g, table.p_adjusted[k]) for k, g in table.items.items()},
         "dimensions": {k: row(g, None) for k, g in table.dimensions.items()},
+        "unit": unit,
         "warnings": list(table.warnings),
     }
 
@@ -517,6 +580,14 @@ def _gaps_text(out: dict[str, Any]) -> str:
             f"  {k:<24} {g['gap']:+7.2f}  [{g['ci_low']:+.2f}, {g['ci_high']:+.2f}]  "
             f"p = {g['p_value']:.3g}  n = {g['n']}"
         )
+    if out.get("unit"):
+        unit = out["unit"]
+        for score, g in unit["scores"].items():
+            lines.append(
+                f"  {unit['column']} = {unit['value']}, {score}: {g['mean_unit']:.2f} vs "
+                f"rest {g['mean_rest']:.2f} ({g['difference']:+.2f} "
+                f"[{g['ci_low']:+.2f}, {g['ci_high']:+.2f}], p = {g['p_value']:.3g})"
+            )
     lines.extend(f"warning: {w}" for w in out["warnings"])
     return "\n".join(lines)
 

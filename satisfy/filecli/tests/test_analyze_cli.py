@@ -364,3 +364,33 @@ def test_model_with_an_empty_block_and_missing_file(
         ],
     )
     assert code == 2
+
+
+def test_gaps_unit_against_the_rest_of_the_company(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "u.csv").write_text(
+        "branch,csat_overall\nNorth,5\nNorth,4\nNorth,5\nSouth,3\nSouth,2\nSouth,3\nEast,3\n"
+    )
+    (tmp_path / "u.yaml").write_text(
+        "unit: {column: branch, value: North, scores: [csat_overall]}\n"
+    )
+    argv = [
+        "gaps",
+        "--data",
+        str(tmp_path / "u.csv"),
+        "--pairs",
+        str(tmp_path / "u.yaml"),
+    ]
+    code, out, _ = _run(capsys, [*argv, "--json"])
+    assert code == 0
+    g = out["unit"]["scores"]["csat_overall"]
+    assert (g["n_unit"], g["n_rest"]) == (3, 4)
+    assert g["difference"] == pytest.approx(14 / 3 - 11 / 4)
+    assert _run(capsys, argv)[0] == 0
+    (tmp_path / "u.yaml").write_text(
+        "unit: {column: branch, value: West, scores: [csat_overall]}\n"
+    )
+    code, _, err = _run(capsys, argv)
+    assert code == 2
+    assert "no row has branch = 'West'" in err
