@@ -889,7 +889,8 @@ def _block_reliability(
     Rb = C / np.outer(sd, sd)
     lam = loadings
     communality = float(np.mean(lam**2))
-    eig = np.sort(np.linalg.eigvalsh(Rb))[::-1]
+    vals, vecs = np.linalg.eigh(Rb)  # ascending
+    eig = vals[::-1]
     if k == 1:
         alpha_raw = alpha_std = dg = cr = rho_a = 1.0
     else:
@@ -897,7 +898,6 @@ def _block_reliability(
         rbar = float((Rb.sum() - k) / (k * (k - 1)))
         alpha_std = float(k * rbar / (1 + (k - 1) * rbar))
         # plspm: correlations of the items with the block's first principal component
-        vals, vecs = np.linalg.eigh(Rb)
         v = vecs[:, -1] * math.sqrt(vals[-1])
         if v.sum() < 0:
             v = -v
