@@ -88,12 +88,12 @@ def test_required_agents_matches_call_center_tools_readme():
     assert r.agents_for_service_level < 40
 
 
-# Reference: the standard Erlang B table (e.g. ITU-T E.520-style tables reproduced
-# by every traffic calculator): 10 circuits carry 4.46 erlangs at 1 % blocking and
-# 20 circuits 12.03 erlangs at 1 %.
-@pytest.mark.parametrize(("traffic", "lines"), [(4.46, 10), (12.03, 20)])
-def test_erlang_b_matches_the_one_percent_table(traffic, lines):
-    assert erlang_b(traffic, lines) == pytest.approx(0.01, abs=3e-4)
+# Reference: Westbay Engineers, Erlang calculator manual, "How much traffic can a trunk
+# group handle?" (erlang.com/calculatormanual/howmuchtrafficcanatrunkgrouphandle.htm):
+# 15 lines at 1 % blocking can be offered 8.108 erlangs (Erlang B).
+def test_erlang_b_matches_the_westbay_worked_example():
+    assert erlang_b(8.108, 15) == pytest.approx(0.01, abs=5e-5)
+    assert erlang_b(8.2, 15) > 0.01 > erlang_b(8.0, 15)
 
 
 def _erlang_b_exact(a: Fraction, n: int) -> Fraction:
