@@ -25,6 +25,9 @@ from satisfy.analytics.staffing import (
 #   -> traffic_intensity 10, wait_probability 0.1741319, service_level 0.88835,
 #      average_speed_of_answer 7.83593701177724 s, occupancy 0.7142857
 #   https://cran.r-project.org/web/packages/ErlangC/readme/README.html
+# (The inputs are those of callcentrehelper.com's "Erlang C Formula - Made Simple With an
+# Easy Worked Example": 100 calls per 30 min, AHT 180 s, 80/20, 85 % max occupancy,
+# 30 % shrinkage; we take the numbers from the CRAN README, where they are printed.)
 def test_erlang_c_matches_cran_erlangc_readme():
     r = queue_performance(
         calls=100,
