@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from satisfy.accounts.models import RoleAssignment, User
@@ -831,7 +832,47 @@ def build_demo(
 def delete_demo(*, progress: Progress = _quiet) -> None:
     """Remove every demo row: the Acme organisation and what hangs off it, demo
     customers and interactions, and the personas. Other data are left alone."""
-    clock = _Clock(progress)
+    try:
+        _delete_rows(_Clock(progress))
+    except (ProtectedError, RestrictedError) as error:
+        rows = (
+            error.protected_objects
+            if isinstance(error, ProtectedError)
+            else error.restricted_objects
+        )
+        blockers = sorted({str(obj._meta.verbose_name) for obj in rows})
+        raise DemoError(
+            "Other data still refer to the demo ("
+            + ", ".join(blockers)
+            + "); delete them first, or use a fresh data directory."
+        ) from error
+
+
+def _delete(queryset: models.QuerySet[Any]) -> None:
+    """Delete with one statement when no row anywhere refers to the doomed rows.
+
+    Django's collector honours CASCADE/SET_NULL/PROTECT but issues a query per
+    thousand rows and relation; the demo's big tables are usually referenced only
+    by rows deleted just before, so check each reverse relation first and fall
+    back to the collector when anything still points at them.
+    """
+    model = queryset.model
+    for relation in model._meta.related_objects:
+        if relation.on_delete is models.DO_NOTHING:
+            continue
+        if relation.many_to_many or relation.field is None:
+            queryset.delete()
+            return
+        referring = relation.related_model._base_manager.filter(
+            **{f"{relation.field.name}__in": queryset.values("pk")}
+        )
+        if referring.exists():
+            queryset.delete()
+            return
+    queryset._raw_delete(queryset.db)
+
+
+def _delete_rows(clock: _Clock) -> None:
     company = OrgUnit.objects.filter(code=synth.COMPANY[0]).first()
     tree = (
         OrgUnit.objects.filter(path__startswith=company.path)
@@ -841,17 +882,20 @@ def delete_demo(*, progress: Progress = _quiet) -> None:
     surveys = Survey.objects.filter(
         models.Q(slug=SURVEY_SLUG) | models.Q(unit__in=tree)
     )
-    Answer.objects.filter(response__survey__in=surveys).delete()
-    SurveyResponse.objects.filter(survey__in=surveys).delete()
-    Invitation.objects.filter(survey__in=surveys).delete()
+    _delete(Answer.objects.filter(response__survey__in=surveys))
+    _delete(SurveyResponse.objects.filter(survey__in=surveys))
+    _delete(Invitation.objects.filter(survey__in=surveys))
     surveys.update(current_version=None)
     SurveyVersion.objects.filter(survey__in=surveys).delete()
     surveys.delete()
     clock.step("removed survey data")
-    Interaction.objects.filter(
-        models.Q(external_id__startswith=EXTERNAL_ID_PREFIX) | models.Q(unit__in=tree)
-    ).delete()
-    Customer.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX).delete()
+    _delete(
+        Interaction.objects.filter(
+            models.Q(external_id__startswith=EXTERNAL_ID_PREFIX)
+            | models.Q(unit__in=tree)
+        )
+    )
+    _delete(Customer.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX))
     clock.step("removed interactions")
     User.objects.filter(
         username__in=[p.username for p in PERSONAS],

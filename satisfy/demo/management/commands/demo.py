@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from satisfy.demo import synth
 from satisfy.demo.loader import (
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         self.say(
             f"\nOpen {base_url}/ and sign in as alice (logins: {settings.DATA_DIR / 'demo-logins.txt'})."
         )
+        connections.close_all()  # the server forks workers: no connection is shared
         call_command("serve", host=options["host"], port=options["port"])
 
     def _print_summary(self, summary: DemoSummary | None, *, base_url: str) -> None:
