@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from satisfy.responses.models import Answer, SurveyResponse
 from satisfy.surveys.definition import load_definition
@@ -62,6 +63,9 @@ def phone() -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # The ORM calls made while Playwright's loop runs get their own
+            # connection; close it, or PostgreSQL cannot drop the test database.
+            connections.close_all()
 
 
 def _tab_to(page: Any, name: str, *, limit: int = 60) -> None:

@@ -453,7 +453,7 @@ def take_survey(request: HttpRequest, key: str) -> HttpResponse:
     )
     if request.method == "POST":
         return _submit(request, visit, now)
-    if invitation is not None:
+    if invitation is not None and request.method == "GET":
         _record_open(invitation, now)
     if response is not None and asked and language != response.language:
         save_page(
