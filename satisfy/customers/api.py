@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -113,7 +113,7 @@ def import_file(
     region: Form[str] = "",
     unit: Form[str] = "",
     dry_run: Form[bool] = False,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Validate the whole file; import every row or, with any problem, none (422)."""
     user = _user(request)
     scope = scope_for_user(user)
@@ -161,4 +161,4 @@ def import_file(
         raise ValidationError(
             [{"loc": ["form", "file"], "msg": str(exc), "type": "value_error"}]
         ) from None
-    return (200 if report.ok else 422), _report(report)
+    return Status(200 if report.ok else 422, _report(report))

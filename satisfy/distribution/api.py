@@ -17,7 +17,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 
 from satisfy.accounts.models import User
@@ -152,7 +152,7 @@ def list_waves(request: HttpRequest, survey: str | None = None) -> Any:
 
 
 @router.post("/waves", response={201: WaveOut})
-def create_wave(request: HttpRequest, payload: WaveIn) -> tuple[int, Wave]:
+def create_wave(request: HttpRequest, payload: WaveIn) -> Status[Wave]:
     user = _user(request)
     survey = get_survey_for_user(user, payload.survey)
     if not can_manage_survey(user, survey):
@@ -180,7 +180,7 @@ def create_wave(request: HttpRequest, payload: WaveIn) -> tuple[int, Wave]:
         )
     except services.WaveError as exc:
         raise _invalid("channels", str(exc)) from None
-    return 201, wave
+    return Status(201, wave)
 
 
 @router.get("/waves/{wave_id}", response=WaveOut)
@@ -197,7 +197,7 @@ def list_samples(request: HttpRequest, wave_id: int) -> Any:
 @router.post("/waves/{wave_id}/samples", response={201: SampleOut})
 def draw_sample(
     request: HttpRequest, wave_id: int, payload: SampleIn
-) -> tuple[int, Sample]:
+) -> Status[Sample]:
     wave = _managed_wave(request, wave_id)
     try:
         sample = services.draw_sample(
@@ -214,7 +214,7 @@ def draw_sample(
         )
     except services.SampleError as exc:
         raise _invalid("method", str(exc)) from None
-    return 201, sample
+    return Status(201, sample)
 
 
 @router.post("/waves/{wave_id}/launch", response=LaunchOut)
@@ -389,7 +389,7 @@ class RuleOut(RuleIn):
 
 
 @router.post("/rules", response={201: RuleOut})
-def create_rule(request: HttpRequest, payload: RuleIn) -> tuple[int, PostContactRule]:
+def create_rule(request: HttpRequest, payload: RuleIn) -> Status[PostContactRule]:
     """A post-contact rule: which ended interactions get a survey, how and when."""
     user = _user(request)
     survey = get_survey_for_user(user, payload.survey)
@@ -407,7 +407,7 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> tuple[int, PostContact
     rule = PostContactRule.objects.create(
         survey=survey, **payload.dict(exclude={"survey"}), seed=f"rule-{time.time_ns()}"
     )
-    return 201, rule
+    return Status(201, rule)
 
 
 class InteractionEndIn(Schema):

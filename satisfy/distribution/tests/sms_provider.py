@@ -37,7 +37,9 @@ def sms_gateway() -> Iterator[tuple[Gateway, str]]:
                 gateway.by_key[key] = f"gw-{len(gateway.by_key) + 1}"
                 gateway.received.append(data)
                 gateway.headers.append(dict(self.headers))
-            reply = json.dumps({"id": gateway.by_key[key], "duplicate": duplicate}).encode()
+            reply = json.dumps(
+                {"id": gateway.by_key[key], "duplicate": duplicate}
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))

@@ -10,8 +10,19 @@ import pytest
 from django.utils import timezone
 
 from satisfy.distribution.models import ChannelMessage, Invitation
-from satisfy.distribution.services import deliver_all_due, draw_sample, launch_wave, queue_reminders
+from satisfy.distribution.services import (
+    deliver_all_due,
+    draw_sample,
+    launch_wave,
+    queue_reminders,
+)
 from satisfy.distribution.tests.smtp_server import free_port, smtp_server
+
+
+def _body(message: Any, kind: str) -> str:
+    part = message.get_body(preferencelist=(kind,))
+    assert part is not None
+    return str(part.get_content())
 
 
 @pytest.fixture
@@ -47,18 +58,25 @@ def test_invitations_arrive_with_unsubscribe_headers_in_each_language(
     # then
     assert stats.sent == 3
     by_rcpt = {str(m["To"]): m for m in inbox.messages}
-    ann, wang, lucia = by_rcpt["ann@example.com"], by_rcpt["wang@example.com"], by_rcpt["lucia@example.com"]
+    ann, wang, lucia = (
+        by_rcpt["ann@example.com"],
+        by_rcpt["wang@example.com"],
+        by_rcpt["lucia@example.com"],
+    )
     invitation = Invitation.objects.get(address="ann@example.com")
-    assert str(ann["List-Unsubscribe"]).strip() == f"<https://survey.example.com/distribution/u/{invitation.token}>"
+    assert (
+        str(ann["List-Unsubscribe"]).strip()
+        == f"<https://survey.example.com/distribution/u/{invitation.token}>"
+    )
     assert ann["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert ann["Message-ID"] == f"<inv{invitation.pk}-invitation0@satisfy.invalid>"
-    text = ann.get_body(preferencelist=("plain",)).get_content()
-    html = ann.get_body(preferencelist=("html",)).get_content()
+    text = _body(ann, "plain")
+    html = _body(ann, "html")
     assert f"https://survey.example.com/s/{invitation.token}" in text
     assert f'href="https://survey.example.com/s/{invitation.token}"' in html
     assert "Dear Ann" in text
     assert "两分钟问卷" in str(wang["Subject"])
-    assert "尊敬的王芳" in wang.get_body(preferencelist=("plain",)).get_content()
+    assert "尊敬的王芳" in _body(wang, "plain")
     assert "encuesta de dos minutos" in str(lucia["Subject"])
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SENT

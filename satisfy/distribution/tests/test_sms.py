@@ -25,9 +25,13 @@ INBOUND = "/api/v1/distribution/webhooks/sms/inbound"
 STATUS = "/api/v1/distribution/webhooks/sms/status"
 
 
-def _post(client: Client, url: str, payload: dict[str, Any], secret: str = WEBHOOK_SECRET) -> Any:
+def _post(
+    client: Client, url: str, payload: dict[str, Any], secret: str = WEBHOOK_SECRET
+) -> Any:
     body = json.dumps(payload, ensure_ascii=False).encode()
-    return client.post(url, body, content_type="application/json", headers=sign(secret, body))
+    return client.post(
+        url, body, content_type="application/json", headers=sign(secret, body)
+    )
 
 
 @pytest.fixture
@@ -46,11 +50,16 @@ def test_file_outbox_writes_one_message_per_invitation_in_the_customer_language(
     reply_wave: Any, settings: Any
 ) -> None:
     files = sorted(Path(settings.SATISFY_SMS_OUTBOX_DIR).glob("*.json"))
-    texts = {json.loads(f.read_text())["to"]: json.loads(f.read_text())["text"] for f in files}
+    texts = {
+        json.loads(f.read_text())["to"]: json.loads(f.read_text())["text"]
+        for f in files
+    }
     assert len(files) == 3
     assert "Reply 1 (Very dissatisfied) to 5 (Very satisfied)" in texts["+447700900001"]
     assert "请回复1（非常不满意）到5（非常满意）" in texts["+8613800138000"]
-    assert "Responda de 1 (Muy insatisfecho) a 5 (Muy satisfecho)" in texts["+34600000001"]
+    assert (
+        "Responda de 1 (Muy insatisfecho) a 5 (Muy satisfecho)" in texts["+34600000001"]
+    )
     assert Invitation.objects.filter(status=Invitation.Status.SENT).count() == 3
 
 
@@ -83,7 +92,9 @@ def test_a_reply_digit_is_stored_as_the_answer(
     assert response.invitation.wave == reply_wave
 
 
-def test_duplicate_deliveries_are_processed_once(client: Client, reply_wave: Any) -> None:
+def test_duplicate_deliveries_are_processed_once(
+    client: Client, reply_wave: Any
+) -> None:
     first = _post(client, INBOUND, {"id": "m-9", "from": "+447700900001", "text": "2"})
     second = _post(client, INBOUND, {"id": "m-9", "from": "+447700900001", "text": "2"})
 
@@ -93,19 +104,30 @@ def test_duplicate_deliveries_are_processed_once(client: Client, reply_wave: Any
     assert InboundMessage.objects.count() == 1
 
 
-def test_a_reply_that_is_not_an_answer_is_recorded_and_ignored(client: Client, reply_wave: Any) -> None:
+def test_a_reply_that_is_not_an_answer_is_recorded_and_ignored(
+    client: Client, reply_wave: Any
+) -> None:
     for number, text in enumerate(["what is this?", "9", "", "👍"]):
-        r = _post(client, INBOUND, {"id": f"x-{number}", "from": "+447700900001", "text": text})
+        r = _post(
+            client,
+            INBOUND,
+            {"id": f"x-{number}", "from": "+447700900001", "text": text},
+        )
         assert r.status_code == 200
         assert r.json()["outcome"] == "not_an_answer"
     assert SurveyResponse.objects.count() == 0
-    assert Invitation.objects.get(address="+447700900001").status == Invitation.Status.SENT
+    assert (
+        Invitation.objects.get(address="+447700900001").status == Invitation.Status.SENT
+    )
 
 
 @pytest.mark.parametrize(
-    ("sender", "word"), [("+447700900001", "STOP"), ("+8613800138000", "退订"), ("+34600000001", "Baja")]
+    ("sender", "word"),
+    [("+447700900001", "STOP"), ("+8613800138000", "退订"), ("+34600000001", "Baja")],
 )
-def test_opt_out_keywords_in_three_languages(client: Client, reply_wave: Any, sender: str, word: str) -> None:
+def test_opt_out_keywords_in_three_languages(
+    client: Client, reply_wave: Any, sender: str, word: str
+) -> None:
     r = _post(client, INBOUND, {"id": "o-1", "from": sender, "text": word})
 
     assert r.json()["outcome"] == "opt_out"
@@ -120,34 +142,60 @@ def test_unknown_sender_is_recorded(client: Client, reply_wave: Any) -> None:
 
 def test_webhooks_need_a_valid_signature(client: Client, reply_wave: Any) -> None:
     body = json.dumps({"id": "s-1", "from": "+447700900001", "text": "5"}).encode()
-    wrong = client.post(INBOUND, body, content_type="application/json", headers=sign("guess", body))
+    wrong = client.post(
+        INBOUND, body, content_type="application/json", headers=sign("guess", body)
+    )
     missing = client.post(INBOUND, body, content_type="application/json")
     old = client.post(
         INBOUND,
         body,
         content_type="application/json",
-        headers=sign(WEBHOOK_SECRET, body, timestamp=int(timezone.now().timestamp()) - 3600),
+        headers=sign(
+            WEBHOOK_SECRET, body, timestamp=int(timezone.now().timestamp()) - 3600
+        ),
     )
     assert (wrong.status_code, missing.status_code, old.status_code) == (401, 401, 401)
     assert InboundMessage.objects.count() == 0
 
 
-def test_malformed_webhook_bodies_are_422_or_400(client: Client, reply_wave: Any) -> None:
+def test_malformed_webhook_bodies_are_422_or_400(
+    client: Client, reply_wave: Any
+) -> None:
     assert _post(client, INBOUND, {"from": "+447700900001"}).status_code == 422
     raw = b"not json"
-    assert client.post(INBOUND, raw, content_type="application/json", headers=sign(WEBHOOK_SECRET, raw)).status_code == 400
+    assert (
+        client.post(
+            INBOUND,
+            raw,
+            content_type="application/json",
+            headers=sign(WEBHOOK_SECRET, raw),
+        ).status_code
+        == 400
+    )
 
 
-def test_delivery_receipts_update_the_funnel_once(client: Client, reply_wave: Any) -> None:
+def test_delivery_receipts_update_the_funnel_once(
+    client: Client, reply_wave: Any
+) -> None:
     invitation = Invitation.objects.get(address="+447700900001")
-    payload = {"event_id": "e-1", "message_id": invitation.provider_message_id, "status": "delivered"}
+    payload = {
+        "event_id": "e-1",
+        "message_id": invitation.provider_message_id,
+        "status": "delivered",
+    }
 
     first = _post(client, STATUS, payload)
     second = _post(client, STATUS, payload)
     bounced = _post(
         client,
         STATUS,
-        {"event_id": "e-2", "message_id": Invitation.objects.get(address="+34600000001").provider_message_id, "status": "bounced"},
+        {
+            "event_id": "e-2",
+            "message_id": Invitation.objects.get(
+                address="+34600000001"
+            ).provider_message_id,
+            "status": "bounced",
+        },
     )
 
     assert first.json()["duplicate"] is False
@@ -156,7 +204,10 @@ def test_delivery_receipts_update_the_funnel_once(client: Client, reply_wave: An
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.DELIVERED
     assert invitation.delivered_at is not None
-    assert Invitation.objects.get(address="+34600000001").status == Invitation.Status.BOUNCED
+    assert (
+        Invitation.objects.get(address="+34600000001").status
+        == Invitation.Status.BOUNCED
+    )
 
 
 def test_http_provider_gets_json_auth_and_idempotency_key(
