@@ -272,7 +272,16 @@ class GroupedScores:
 
     def items(self) -> list[tuple[str | int, ScoreResult]]:
         """``(label, result)`` for every unit."""
-        return [(label, self.result_at(i)) for i, label in enumerate(self.labels)]
+        # one conversion per column instead of one per cell
+        columns = {
+            name: col.tolist() if hasattr(col, "tolist") else list(col)
+            for name, col in self.columns.items()
+        }
+        build = self.result_type
+        return [
+            (label, build(**self.constants, **{k: v[i] for k, v in columns.items()}))
+            for i, label in enumerate(self.labels)
+        ]
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """``{str(label): result.to_dict()}``."""

@@ -148,22 +148,19 @@ def _base(h: _Hist) -> _Base:
     n = h.counts.sum(axis=1)
     w = h.wsum.sum(axis=1)
     w2 = h.w2sum.sum(axis=1)
-    where = "" if h.labels is None else " in unit {label!r}"
-    for i in range(n.shape[0]):
-        label = None if h.labels is None else h.labels[i]
+    bad = (n == 0) | (w <= 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        where = "" if h.labels is None else f" in unit {h.labels[i]!r}"
         if n[i] == 0:
             raise ValueError(
-                "no answers on the scale "
-                + h.scale.describe()
-                + where.format(label=label)
-                + f" (n = 0, {int(h.n_na[i])} NA answers): a score needs at least one answer"
+                f"no answers on the scale {h.scale.describe()}{where} (n = 0, "
+                f"{int(h.n_na[i])} NA answers): a score needs at least one answer"
             )
-        if w[i] <= 0:
-            raise ValueError(
-                "the weights of the answers"
-                + where.format(label=label)
-                + " sum to zero: at least one respondent must count"
-            )
+        raise ValueError(
+            f"the weights of the answers{where} sum to zero: at least one "
+            "respondent must count"
+        )
     n_eff = (
         np.where(w2 > 0, w * w / np.where(w2 > 0, w2, 1.0), n)
         if h.weighted
@@ -202,7 +199,8 @@ def _point_mask(scale: Scale, codes: Sequence[int]) -> FloatArray:
 def _share_columns(
     h: _Hist, b: _Base, y: FloatArray, *, alpha: float, method: str, scale_by: float
 ) -> dict[str, Any]:
-    p = (h.wsum @ y) / b.w
+    # weighted sums can round a share a hair outside [0, 1]
+    p = np.clip((h.wsum @ y) / b.w, 0.0, 1.0)
     var = (h.w2sum * (y[None, :] - p[:, None]) ** 2).sum(axis=1) / (b.w * b.w)
     if method not in PROPORTION_METHODS:
         raise ValueError(
@@ -244,6 +242,19 @@ def _bootstrap_columns(
     return lows, highs
 
 
+def _bounds_of(x: FloatArray) -> tuple[float, float]:
+    """Smallest and largest point value: a mean must lie between them."""
+    return float(x.min()), float(x.max())
+
+
+def _t_quantiles(q: float, df: FloatArray) -> FloatArray:
+    # many units share a few distinct df: compute each quantile once
+    unique, inverse = np.unique(df, return_inverse=True)
+    return np.asarray(stats.t.ppf(q, unique), dtype=np.float64)[
+        inverse.reshape(df.shape)
+    ]
+
+
 def _mean_columns(
     h: _Hist,
     b: _Base,
@@ -255,7 +266,7 @@ def _mean_columns(
     n_resamples: int,
     random_state: RandomState,
 ) -> dict[str, Any]:
-    mean = (h.wsum @ x) / b.w
+    mean = np.clip((h.wsum @ x) / b.w, *_bounds_of(x))
     n = b.n.astype(np.float64)
     ss = (h.w2sum * (x[None, :] - mean[:, None]) ** 2).sum(axis=1) / (b.w * b.w)
     many = n > 1
@@ -264,7 +275,7 @@ def _mean_columns(
     se = np.sqrt(var)
     df = np.where(many, n - 1, 0.0)
     if method == "t":
-        tq = stats.t.ppf(1 - alpha / 2, np.where(many, df, 1.0))
+        tq = _t_quantiles(1 - alpha / 2, np.where(many, df, 1.0))
         low = np.where(many, mean - tq * se, bounds[0])
         high = np.where(many, mean + tq * se, bounds[1])
     elif method == "bootstrap":
@@ -377,8 +388,8 @@ def nps(
     b = _base(h)
     pts = h.scale.points
     y = np.where(pts >= 9, 1.0, np.where(pts <= 6, -1.0, 0.0))
-    p = (h.wsum @ (y > 0)) / b.w
-    d = (h.wsum @ (y < 0)) / b.w
+    p = np.clip((h.wsum @ (y > 0)) / b.w, 0.0, 1.0)
+    d = np.clip((h.wsum @ (y < 0)) / b.w, 0.0, 1.0 - p)
     v = p - d
     se = np.sqrt((h.w2sum * (y[None, :] - v[:, None]) ** 2).sum(axis=1)) / b.w
     if method == "wald":
@@ -410,7 +421,7 @@ def nps(
         "ci_high": high,
         "se": 100 * se,
         "promoters": p,
-        "passives": 1 - p - d,
+        "passives": np.clip(1 - p - d, 0.0, 1.0),
         "detractors": d,
         **_common(h, b),
     }
@@ -964,8 +975,34 @@ def ces(
 # --------------------------------------------------------------------------- CSI
 
 
+@overload
+def csi(
+    data: GroupedSummary,
+    *,
+    scale: Scale | Sequence[Scale] | None = ...,
+    item_weights: Sequence[float] | None = ...,
+    weights: npt.ArrayLike | None = ...,
+    alpha: float = ...,
+    na_codes: Sequence[float] = ...,
+    names: Sequence[str] | None = ...,
+) -> GroupedScores: ...
+@overload
 def csi(
     data: npt.ArrayLike | AnswerSummary | ItemsSummary | Sequence[AnswerSummary],
+    *,
+    scale: Scale | Sequence[Scale] | None = ...,
+    item_weights: Sequence[float] | None = ...,
+    weights: npt.ArrayLike | None = ...,
+    alpha: float = ...,
+    na_codes: Sequence[float] = ...,
+    names: Sequence[str] | None = ...,
+) -> CSIResult: ...
+def csi(
+    data: npt.ArrayLike
+    | AnswerSummary
+    | ItemsSummary
+    | Sequence[AnswerSummary]
+    | GroupedSummary,
     *,
     scale: Scale | Sequence[Scale] | None = None,
     item_weights: Sequence[float] | None = None,
@@ -973,7 +1010,7 @@ def csi(
     alpha: float = 0.05,
     na_codes: Sequence[float] = (),
     names: Sequence[str] | None = None,
-) -> CSIResult:
+) -> CSIResult | GroupedScores:
     """Customer Satisfaction Index, 0–100, over one or many items on any mix of scales.
 
     Parameters
@@ -981,8 +1018,8 @@ def csi(
     data
         One item's answers (1-D) or a respondents × items matrix (NaN or blank = not
         answered); an ``AnswerSummary`` (one item), an ``ItemsSummary`` (many items,
-        exact interval) or a sequence of per-item ``AnswerSummary`` (conservative
-        interval, see Notes).
+        exact interval), a sequence of per-item ``AnswerSummary`` (conservative
+        interval, see Notes), or a ``GroupedSummary`` (one item, one CSI per unit).
     scale
         One scale for all items or one per item (default 1–5).
     item_weights
@@ -1026,6 +1063,8 @@ def csi(
     (75.0, 87.5)
     """
     a = check_alpha(alpha)
+    if isinstance(data, GroupedSummary):
+        return _csi_grouped(data, a, scale)
     if isinstance(data, AnswerSummary):
         return _csi_items([data], item_weights, a, scale)
     if isinstance(data, ItemsSummary):
@@ -1059,6 +1098,29 @@ def csi(
         arr, scales=scales, names=names, weights=weights
     )
     return _csi_matrix(summary_m, item_weights, a)
+
+
+def _csi_grouped(
+    data: GroupedSummary, alpha: float, scale: Scale | Sequence[Scale] | None
+) -> GroupedScores:
+    if scale is not None and not isinstance(scale, Scale):
+        scale = _single(scale)
+    h = _hist(data, scale=scale, default=data.scale, weights=None)
+    b = _base(h)
+    columns = _mean_columns(
+        h,
+        b,
+        h.scale.to_score(h.scale.points),
+        bounds=(0.0, 100.0),
+        alpha=alpha,
+        method="t",
+        n_resamples=0,
+        random_state=None,
+    )
+    grouped = _finish(
+        h, columns, {"method": "t", "alpha": alpha, "metric": "csi"}, CSIResult
+    )
+    return cast(GroupedScores, grouped)
 
 
 def _single(scales: Sequence[Scale]) -> Scale:

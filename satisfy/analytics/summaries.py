@@ -105,14 +105,25 @@ def answer_codes(values: npt.ArrayLike, scale: Scale) -> npt.NDArray[np.intp]:
     """
     x = as_answer_array(values)
     k = scale.k
+    if x.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    # fast path: one pass for the codes, min/max instead of full masks (10 M answers
+    # in well under 0.1 s); the masks are built only when something is wrong
     if x.dtype.kind == "f":
         shifted = x - scale.low
         with np.errstate(invalid="ignore"):
             idx = shifted.astype(np.intp)
+            lo, hi = shifted.min(), shifted.max()
+            ok = bool(lo >= 0 and hi <= k - 1) and not bool(np.any(idx != shifted))
+            if ok:
+                return idx
             bad = ~((shifted >= 0) & (shifted <= k - 1) & (idx == shifted))
     else:
-        xi = x.astype(np.int64, copy=False)
-        idx = (xi - scale.low).astype(np.intp, copy=False)
+        idx = x.astype(np.intp)
+        if scale.low:
+            idx -= scale.low
+        if idx.min() >= 0 and idx.max() < k:
+            return idx
         bad = (idx < 0) | (idx >= k)
     if bad.any():
         positions = np.flatnonzero(bad)
@@ -654,45 +665,69 @@ class ItemsSummary:
         )
         if len(item_names) != n_items:
             raise ValueError(f"{len(item_names)} names given for {n_items} items")
-        scores = np.zeros((n_resp, n_items))
-        answered = np.zeros((n_resp, n_items))
+        w_all = None if weights is None else check_weights(weights, n_resp)
+        if x.dtype.kind in "iufb":
+            values = x.astype(np.float64)
+        else:
+            values = np.column_stack(
+                [_column_as_float(x[:, j], item_names[j]) for j in range(n_items)]
+            )
+        is_answer = ~np.isnan(values)
         n_na = []
         for j, scale in enumerate(scale_list):
-            col = (
-                x[:, j].astype(np.float64)
-                if x.dtype.kind in "iufb"
-                else _column_as_float(x[:, j], item_names[j])
-            )
-            missing = np.isnan(col)
+            rows = np.flatnonzero(is_answer[:, j])
             try:
-                idx = answer_codes(col[~missing], scale)
+                idx = answer_codes(values[rows, j], scale)
             except AnswerError as exc:
                 # answer_codes saw only the answered rows: report the full-column row
-                real = int(np.flatnonzero(~missing)[exc.position])
-                raise exc.at(real, item=item_names[j]) from None
-            on_scale = idx < scale.k
-            rows = np.flatnonzero(~missing)[on_scale]
-            answered[rows, j] = 1.0
-            scores[rows, j] = scale.to_score(idx[on_scale] + scale.low)
-            n_na.append(int((~on_scale).sum()))
-        w = np.ones(n_resp) if weights is None else check_weights(weights, n_resp)
-        mw = answered * w[:, None]
-        mw2 = answered * (w * w)[:, None]
-        sw = scores * w[:, None]
-        sw2 = scores * (w * w)[:, None]
+                raise exc.at(int(rows[exc.position]), item=item_names[j]) from None
+            na_rows = rows[idx >= scale.k]
+            is_answer[na_rows, j] = False
+            n_na.append(int(na_rows.size))
+        # the equal-interval 0–100 score of every cell at once; 0 where unanswered
+        low = np.array([s.low for s in scale_list], dtype=np.float64)
+        span = np.array([s.high - s.low for s in scale_list], dtype=np.float64)
+        flip = np.array([s.reverse for s in scale_list])
+        scores = (values - low) / span * 100.0
+        scores = np.where(flip, 100.0 - scores, scores)
+        scores[~is_answer] = 0.0
+        answered = is_answer.astype(np.float64)
+        pair_n = answered.T @ answered
+        sum_x = scores.T @ answered
+        sum_xx = scores.T @ scores
+        n_any = int(is_answer.any(axis=1).sum())
+        if w_all is None:
+            # weights of 1: the weighted sums are the plain ones (3 products, not 7)
+            return cls(
+                tuple(scale_list),
+                item_names,
+                pair_n.round().astype(np.int64),
+                pair_n,
+                pair_n,
+                sum_x,
+                sum_x,
+                sum_xx,
+                sum_xx,
+                n_any,
+                tuple(n_na),
+                False,
+            )
+        w = w_all[:, None]
+        mw, mw2 = answered * w, answered * (w * w)
+        sw, sw2 = scores * w, scores * (w * w)
         return cls(
             tuple(scale_list),
             item_names,
-            (answered.T @ answered).round().astype(np.int64),
+            pair_n.round().astype(np.int64),
             mw.T @ answered,
             mw2.T @ answered,
             sw.T @ answered,
             sw2.T @ answered,
             sw.T @ scores,
             sw2.T @ scores,
-            int((answered.sum(axis=1) > 0).sum()),
+            n_any,
             tuple(n_na),
-            weights is not None,
+            True,
         )
 
     @property
