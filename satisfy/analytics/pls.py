@@ -808,7 +808,9 @@ def _matrix(
     return X[keep], int(X.shape[0] - keep.sum())
 
 
-_CHUNK_ROWS = 16_384
+# 448 × 24 × 24 stays under OpenBLAS' multithreading threshold (MNK ≤ 262,144): on a
+# busy server, threaded products of tall chunks spent most of their time spin-waiting.
+_CHUNK_ROWS = 448
 
 
 def _moments(
