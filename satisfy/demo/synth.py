@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from satisfy.demo.comments import pick_comments
+from satisfy.demo.names import draw_names
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -300,203 +301,6 @@ class DemoData:
     """Latent item scores per response (for checking the ground truth)."""
 
 
-# Names -------------------------------------------------------------------------
-_FIRST_EN = (
-    "James",
-    "Mary",
-    "John",
-    "Patricia",
-    "Robert",
-    "Jennifer",
-    "Michael",
-    "Linda",
-    "David",
-    "Elizabeth",
-    "William",
-    "Susan",
-    "Richard",
-    "Jessica",
-    "Joseph",
-    "Sarah",
-    "Thomas",
-    "Karen",
-    "Daniel",
-    "Emma",
-    "Oliver",
-    "Amelia",
-    "Jack",
-    "Sophie",
-    "Harry",
-    "Grace",
-    "George",
-    "Chloe",
-    "Noah",
-    "Ruby",
-    "Liam",
-    "Ava",
-    "Ethan",
-    "Mia",
-    "Lucas",
-    "Ella",
-)
-_LAST_EN = (
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Taylor",
-    "Davies",
-    "Evans",
-    "Wilson",
-    "Thomas",
-    "Roberts",
-    "Walker",
-    "Wright",
-    "Robinson",
-    "Thompson",
-    "White",
-    "Hughes",
-    "Edwards",
-    "Green",
-    "Hall",
-    "Wood",
-    "Harris",
-    "Clarke",
-    "Lewis",
-    "Jackson",
-    "Turner",
-    "Hill",
-    "Moore",
-    "Cooper",
-    "Ward",
-    "Morris",
-    "King",
-    "Baker",
-    "Scott",
-    "Young",
-    "Allen",
-)
-_FIRST_ES = (
-    "María",
-    "José",
-    "Antonio",
-    "Carmen",
-    "Manuel",
-    "Ana",
-    "Francisco",
-    "Laura",
-    "Javier",
-    "Lucía",
-    "Carlos",
-    "Marta",
-    "Miguel",
-    "Elena",
-    "Alejandro",
-    "Sofía",
-    "Pablo",
-    "Paula",
-    "David",
-    "Isabel",
-    "Diego",
-    "Valentina",
-    "Jorge",
-    "Daniela",
-)
-_LAST_ES = (
-    "García",
-    "Rodríguez",
-    "González",
-    "Fernández",
-    "López",
-    "Martínez",
-    "Sánchez",
-    "Pérez",
-    "Gómez",
-    "Martín",
-    "Jiménez",
-    "Ruiz",
-    "Hernández",
-    "Díaz",
-    "Moreno",
-    "Álvarez",
-    "Romero",
-    "Navarro",
-    "Torres",
-    "Domínguez",
-    "Vargas",
-)
-_SURNAME_ZH = (
-    "王",
-    "李",
-    "张",
-    "刘",
-    "陈",
-    "杨",
-    "黄",
-    "赵",
-    "吴",
-    "周",
-    "徐",
-    "孙",
-    "马",
-    "朱",
-    "胡",
-    "郭",
-    "何",
-    "林",
-    "罗",
-    "高",
-)
-_GIVEN_ZH = (
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "洋",
-    "艳",
-    "勇",
-    "军",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "华",
-    "慧",
-    "建国",
-    "晓东",
-    "雪",
-    "婷",
-)
-
-
-def _names(rng: np.random.Generator, language: IntArray) -> tuple[str, ...]:
-    first_en = rng.integers(len(_FIRST_EN), size=len(language))
-    last_en = rng.integers(len(_LAST_EN), size=len(language))
-    first_es = rng.integers(len(_FIRST_ES), size=len(language))
-    last_es = rng.integers(len(_LAST_ES), size=len(language))
-    last_es2 = rng.integers(len(_LAST_ES), size=len(language))
-    surname = rng.integers(len(_SURNAME_ZH), size=len(language))
-    given = rng.integers(len(_GIVEN_ZH), size=len(language))
-    names: list[str] = []
-    for index, lang in enumerate(language.tolist()):
-        if lang == 1:
-            names.append(_SURNAME_ZH[surname[index]] + _GIVEN_ZH[given[index]])
-        elif lang == 2:
-            names.append(
-                f"{_FIRST_ES[first_es[index]]} {_LAST_ES[last_es[index]]} "
-                f"{_LAST_ES[last_es2[index]]}"
-            )
-        else:
-            names.append(f"{_FIRST_EN[first_en[index]]} {_LAST_EN[last_en[index]]}")
-    return tuple(names)
-
-
 # Organisation --------------------------------------------------------------------
 def _org(
     rng: np.random.Generator,
@@ -512,7 +316,7 @@ def _org(
             teams.append(team_code)
     n_agents = len(teams) * AGENTS_PER_TEAM
     language = rng.choice(len(LANGUAGES), size=n_agents, p=(0.7, 0.15, 0.15))
-    names = list(_names(rng, language))
+    names = list(draw_names(rng, language))
     names[0] = PERSONA_AGENT_NAME
     effects = rng.normal(0.0, MODEL.agent_effect_sd, size=n_agents)
     skills = rng.normal(0.0, 0.4, size=n_agents)
@@ -537,7 +341,7 @@ def _customers(rng: np.random.Generator, n: int) -> CustomerTable:
     consumption = np.clip(np.rint(tier * 0.8 + rng.normal(0.6, 0.7, size=n)), 0, 2)
     region = rng.choice(len(REGION_SHARES), size=n, p=REGION_SHARES)
     return CustomerTable(
-        name=_names(rng, language),
+        name=draw_names(rng, language),
         region=region,
         branch=region * 2 + rng.integers(2, size=n),
         tier=tier,
