@@ -492,6 +492,15 @@ class _Core:
     flipped: tuple[int, ...]
 
 
+class _CollinearPredictors(np.linalg.LinAlgError):
+    """The predecessors of one latent variable are perfectly collinear."""
+
+    def __init__(self, target: int, predecessors: tuple[int, ...]) -> None:
+        super().__init__("collinear predecessors")
+        self.target = target
+        self.predecessors = predecessors
+
+
 def _core(
     S: FloatArray,
     st: _Structure,
@@ -509,7 +518,10 @@ def _core(
     for k in range(J):
         ant = np.flatnonzero(A[:, k])
         if ant.size:
-            beta = np.linalg.solve(R[np.ix_(ant, ant)], R[ant, k])
+            Rpp = R[np.ix_(ant, ant)]
+            if ant.size > 1 and np.linalg.eigvalsh(Rpp)[0] < 1e-10:
+                raise _CollinearPredictors(k, tuple(int(i) for i in ant))
+            beta = np.linalg.solve(Rpp, R[ant, k])
             B[ant, k] = beta
             r2[k] = float(R[ant, k] @ beta)
     sd = np.sqrt(np.diag(S))
@@ -1004,6 +1016,12 @@ def _assemble(
                 )
     try:
         core = _core(S, st, tol, max_iter)
+    except _CollinearPredictors as exc:
+        culprits = ", ".join(lvs[i] for i in exc.predecessors)
+        raise ValueError(
+            f"The latent variables {culprits} that predict '{lvs[exc.target]}' are "
+            "perfectly collinear; merge them or drop a path."
+        ) from None
     except np.linalg.LinAlgError:
         raise ValueError(
             "The model cannot be estimated: latent variables are perfectly collinear "

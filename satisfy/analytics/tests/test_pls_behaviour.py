@@ -209,3 +209,20 @@ def test_index_stays_on_0_100_when_weights_are_positive(seed: int) -> None:
     for value in res.index.values():
         if value is not None:
             assert 0.0 <= value <= 100.0
+
+
+def test_it_names_collinear_predecessors() -> None:
+    data, _ = _toy()
+    data["c1"], data["c2"], data["c3"] = data["a1"], data["a2"], data["a3"]
+    model = PathModel(
+        blocks={
+            "A": ("a1", "a2", "a3"),
+            "C": ("c1", "c2", "c3"),
+            "B": ("b1", "b2", "b3"),
+        },
+        paths=(("A", "B"), ("C", "B")),
+    )
+    with pytest.raises(
+        ValueError, match="A, C that predict 'B' are perfectly collinear"
+    ):
+        pls_path_model(data, model)
