@@ -315,7 +315,8 @@ def compare_groups(
     grouped
         One summary per unit (``GroupedSummary.from_values`` or ``from_summaries``).
     kind
-        ``"nps"``, ``"csat"``, ``"ces"``, ``"mean"``, ``"top_box"`` or ``"bottom_box"``.
+        ``"nps"``, ``"csat"``, ``"ces"``, ``"csi"`` (one item), ``"mean"``,
+        ``"top_box"`` or ``"bottom_box"``.
     alpha
         Significance level (applied to the adjusted p-values).
     adjust
@@ -351,10 +352,10 @@ def compare_groups(
     level = check_alpha(alpha)
     if adjust not in ADJUSTMENTS:
         raise ValueError(f"adjust {adjust!r} is not one of {', '.join(ADJUSTMENTS)}")
-    if kind not in _SCORERS or kind == "csi":
+    if kind not in _SCORERS:
         raise ValueError(
             f"kind {kind!r} cannot be compared by unit; use one of "
-            "nps, csat, ces, mean, top_box, bottom_box"
+            f"{', '.join(sorted(_SCORERS))}"
         )
     if len(grouped) < 2:
         raise ValueError("comparing units with the rest needs at least two units")

@@ -166,3 +166,13 @@ def test_compare_groups_for_csat_with_bh():
     assert r.adjust == "bh"
     assert set(r.significant()) <= {"a", "b", "c"}
     assert r["a"].comparison.method == "newcombe"
+
+
+def test_compare_groups_for_csi_uses_welch():
+    g = GroupedSummary.from_values(
+        [5, 4] * 20 + [1, 2] * 20, ["a"] * 40 + ["b"] * 40, scale=CSAT_SCALE
+    )
+    r = compare_groups(g, kind="csi")
+    assert r["a"].comparison.method == "welch"
+    assert r["a"].comparison.difference == pytest.approx(75.0)
+    assert r["a"].is_significant
