@@ -146,6 +146,19 @@ def match_columns(
 def describe_index(result: PLSResult, *, outcome: str = "Satisfaction") -> str:
     """Plain-language summary of an ACSI/ECSI-style fit.
 
+    Parameters
+    ----------
+    result
+        A fitted model from :func:`satisfy.analytics.pls.pls_path_model`.
+    outcome
+        The latent variable to describe (``"Satisfaction"`` in ACSI/ECSI).
+
+    Returns
+    -------
+    str
+        Its 0–100 index with the base n, its strongest driver by total effect and
+        the variance explained, and its effects on the latent variables it drives.
+
     Examples
     --------
     >>> import numpy as np

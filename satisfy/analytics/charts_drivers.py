@@ -48,6 +48,20 @@ def driver_chart_svg(
 ) -> str:
     """Horizontal bar chart of driver importance (share of R², with intervals).
 
+    Parameters
+    ----------
+    result
+        A :class:`~satisfy.analytics.drivers.DriverResult`.
+    labels
+        Code → wording shown to people (escaped).
+    width
+        Width in pixels; the height follows the number of drivers.
+
+    Returns
+    -------
+    str
+        A standalone SVG document.
+
     Examples
     --------
     >>> from satisfy.analytics.drivers import key_drivers
@@ -114,6 +128,20 @@ def ipa_chart_svg(
 ) -> str:
     """Importance–performance scatter with the quadrant grid and its cut points.
 
+    Parameters
+    ----------
+    ipa
+        An :class:`~satisfy.analytics.ipa.IPAResult`.
+    labels
+        Code → wording shown to people (escaped).
+    width, height
+        Size in pixels.
+
+    Returns
+    -------
+    str
+        A standalone SVG document; "Concentrate here" items are drawn in red.
+
     Examples
     --------
     >>> from satisfy.analytics.ipa import importance_performance
@@ -175,6 +203,20 @@ def gap_chart_svg(
     width: int = 640,
 ) -> str:
     """Diverging bars of ``actual − reference`` gaps per item, with intervals.
+
+    Parameters
+    ----------
+    table
+        A :class:`~satisfy.analytics.gaps.GapTable`.
+    labels
+        Code → wording shown to people (escaped).
+    width
+        Width in pixels.
+
+    Returns
+    -------
+    str
+        A standalone SVG document; a bar is red when its whole interval is below 0.
 
     Examples
     --------
@@ -252,6 +294,20 @@ def path_diagram_svg(
     Latent variables are placed in columns by their depth in the inner model;
     each arrow carries its path coefficient (dashed when the bootstrap interval,
     if any, includes zero); each node shows its 0–100 index and R².
+
+    Parameters
+    ----------
+    result
+        A :class:`~satisfy.analytics.pls.PLSResult`.
+    labels
+        Latent variable → wording shown to people (escaped).
+    width, height
+        Size in pixels.
+
+    Returns
+    -------
+    str
+        A standalone SVG document.
 
     Examples
     --------

@@ -184,6 +184,16 @@ def lmg_importance(correlation: ArrayLike) -> FloatArray:
 def relative_weights(correlation: ArrayLike) -> FloatArray:
     """Johnson's relative weights from a correlation matrix (outcome first).
 
+    Parameters
+    ----------
+    correlation
+        ``(p+1) × (p+1)`` correlation matrix; row/column 0 is the outcome.
+
+    Returns
+    -------
+    numpy.ndarray
+        The ``p`` raw relative weights; they add up to the model R².
+
     Notes
     -----
     With ``R_xx = V Λ Vᵀ`` and ``Λ_h = V Λ^{1/2} Vᵀ`` (the drivers' orthogonal

@@ -730,6 +730,24 @@ def latent_scores(
 ) -> dict[str, FloatArray]:
     """Latent variable scores (mean 0, variance 1) of respondents in ``data``.
 
+    Parameters
+    ----------
+    result
+        A fitted model from :func:`pls_path_model` or :func:`pls_from_moments`.
+    data
+        Column name → answers; the model's indicators must be present.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        Latent variable → one score per row of ``data`` (NaN where an answer is
+        missing).
+
+    Notes
+    -----
+    ``Y_j = Σ_k w_jk (x_k − x̄_k) / s_k`` with the fit's means, population standard
+    deviations ``s_k`` (only when the fit was standardised) and outer weights.
+
     Examples
     --------
     >>> m = PathModel(blocks={"A": ("a1", "a2"), "B": ("b1", "b2")}, paths=(("A", "B"),))
