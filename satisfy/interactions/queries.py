@@ -1,0 +1,382 @@
+"""Reads of the interactions app: scoped interactions and the KPI summaries behind them.
+
+Every read starts from :func:`interactions_for_user`. Queue KPIs come from one
+aggregate query per grouping: SQL adds up the counts and sums of the library's
+mergeable ``QueueSummary`` (``COUNT … FILTER``, ``SUM``), and
+``satisfy.analytics.contact_centre.queue_kpis`` turns each summary into the
+reported figures, so a page, the API and ``satisfy kpi`` on the same file agree.
+Repeat contacts, ACR and the satisfaction link hand plain columns to the library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import (
+    Coalesce,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    ExtractMinute,
+    TruncDate,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from satisfy.accounts.models import User
+from satisfy.accounts.queries import scope_for_user
+from satisfy.analytics.contact_centre import (
+    AgentResolution,
+    QueueSummary,
+    RepeatContactResult,
+    active_contact_resolution,
+    repeat_contacts,
+)
+from satisfy.interactions.models import Interaction
+
+Outcome = Interaction.Outcome
+QUEUE_OUTCOMES = (Outcome.ANSWERED, Outcome.ABANDONED_QUEUE)
+#: Grouping keys of :func:`queue_summaries`.
+GROUP_KEYS = ("day", "hour", "minute", "weekday", "queue", "channel", "unit", "agent")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """An inclusive range of days in the current time zone."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
+
+
+def interactions_for_user(user: User) -> QuerySet[Interaction]:
+    """Interactions whose unit is in the user's subtrees, or their own as an agent."""
+    scope = scope_for_user(user)
+    if scope.sees_nothing:
+        return Interaction.objects.none()
+    return Interaction.objects.filter(
+        scope.results_q(unit_path_field="unit__path", agent_field="agent_id")
+    )
+
+
+def get_interaction_for_user(user: User, external_id: str) -> Interaction:
+    """One interaction, or 404 when it does not exist or is outside the scope."""
+    found = (
+        interactions_for_user(user)
+        .select_related("unit", "agent", "customer")
+        .filter(external_id=external_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such interaction.")
+    return found
+
+
+def in_period(
+    interactions: QuerySet[Interaction], period: Period
+) -> QuerySet[Interaction]:
+    """Interactions that arrived within the period."""
+    start, end = period.bounds()
+    return interactions.filter(arrived_at__gte=start, arrived_at__lt=end)
+
+
+def data_range(interactions: QuerySet[Interaction]) -> Period | None:
+    """The first and last day with an interaction (current time zone), or None."""
+    found = interactions.aggregate(first=Min("arrived_at"), last=Max("arrived_at"))
+    if found["first"] is None:
+        return None
+    tz = timezone.get_current_timezone()
+    return Period(
+        timezone.localtime(found["first"], tz).date(),
+        timezone.localtime(found["last"], tz).date(),
+    )
+
+
+def _key_expression(key: str) -> Any:
+    if key == "day":
+        return TruncDate("arrived_at")
+    if key == "hour":
+        return ExtractHour("arrived_at")
+    if key == "minute":
+        return ExtractMinute("arrived_at")
+    if key == "weekday":
+        return ExtractIsoWeekDay("arrived_at")
+    if key == "unit":
+        return F("unit_id")
+    if key == "agent":
+        return F("agent_id")
+    return F(key)
+
+
+def queue_summaries(
+    interactions: QuerySet[Interaction],
+    *,
+    by: Sequence[str] = (),
+    answer_within_seconds: float = 20.0,
+    short_abandon_seconds: float | None = None,
+) -> dict[tuple[Any, ...], QueueSummary]:
+    """One ``QueueSummary`` per group of offered interactions, from one SQL query.
+
+    Only answered and abandoned-in-queue interactions are offered calls (IVR
+    abandons and callbacks are left out; count them with :func:`outcome_counts`).
+    Grouping by ``agent`` adds the source's ``agent_key`` to the key:
+    ``(agent_id, agent_key)``. The fields match ``summarise_queue_by_group`` on the
+    same calls: a NULL wait counts as 0; NULL talk, hold or after-call work as 0
+    in the handling time; NULL transfers or escalation are outside those bases.
+    """
+    for key in by:
+        if key not in GROUP_KEYS:
+            raise ValueError(f"unknown grouping {key!r}; use some of {GROUP_KEYS}")
+    t = float(answer_within_seconds)
+    wait = Coalesce("wait_seconds", Value(0.0), output_field=FloatField())
+    handle = (
+        Coalesce("talk_seconds", Value(0.0), output_field=FloatField())
+        + Coalesce("hold_seconds", Value(0.0), output_field=FloatField())
+        + Coalesce("after_call_work_seconds", Value(0.0), output_field=FloatField())
+    )
+    rows = interactions.filter(outcome__in=QUEUE_OUTCOMES).annotate(_w=wait)
+    names: list[str] = []
+    for key in by:
+        name = f"k_{key}"
+        rows = rows.annotate(**{name: _key_expression(key)})
+        names.append(name)
+        if key == "agent":
+            names.append("agent_key")
+    answered = Q(outcome=Outcome.ANSWERED)
+    abandoned = Q(outcome=Outcome.ABANDONED_QUEUE)
+    if short_abandon_seconds is not None:
+        short = abandoned & Q(_w__lte=float(short_abandon_seconds))
+        abandoned &= Q(_w__gt=float(short_abandon_seconds))
+    else:
+        short = Q(pk__in=[])
+    aggregates: dict[str, Any] = {
+        "answered": Count("pk", filter=answered),
+        "abandoned": Count("pk", filter=abandoned),
+        "short": Count("pk", filter=short)
+        if short_abandon_seconds is not None
+        else Value(0),
+        "answered_within": Count("pk", filter=answered & Q(_w__lte=t)),
+        "abandoned_within": Count("pk", filter=abandoned & Q(_w__lte=t)),
+        "wait_answered": Sum("_w", filter=answered),
+        "wait_abandoned": Sum("_w", filter=abandoned),
+        "handle": Sum(handle, filter=answered),
+        "talk_known": Count("talk_seconds"),
+        "hold_known": Count("hold_seconds"),
+        "acw_known": Count("after_call_work_seconds"),
+        "transfer_base": Count("pk", filter=answered & Q(transfers__isnull=False)),
+        "transferred": Count("pk", filter=answered & Q(transfers__gt=0)),
+        "escalation_base": Count("pk", filter=answered & Q(is_escalated__isnull=False)),
+        "escalated": Count("pk", filter=answered & Q(is_escalated=True)),
+    }
+    result = rows.values(*names).annotate(**aggregates).order_by()
+    found = list(result)
+    present = tuple(
+        component
+        for component, column in (
+            ("talk", "talk_known"),
+            ("hold", "hold_known"),
+            ("after_call_work", "acw_known"),
+        )
+        if any(r[column] for r in found)
+    )
+    out: dict[tuple[Any, ...], QueueSummary] = {}
+    for r in found:
+        out[tuple(r[name] for name in names)] = QueueSummary(
+            answer_within_seconds=t,
+            short_abandon_seconds=short_abandon_seconds,
+            offered=r["answered"] + r["abandoned"],
+            answered=r["answered"],
+            abandoned=r["abandoned"],
+            short_abandons=int(r["short"]),
+            answered_within=r["answered_within"],
+            abandoned_within=r["abandoned_within"],
+            wait_seconds_answered_sum=float(r["wait_answered"] or 0.0),
+            wait_seconds_abandoned_sum=float(r["wait_abandoned"] or 0.0),
+            handled=r["answered"] if present else 0,
+            handle_seconds_sum=float(r["handle"] or 0.0) if present else 0.0,
+            aht_components=present,
+            transfer_base=r["transfer_base"],
+            transferred=r["transferred"],
+            escalation_base=r["escalation_base"],
+            escalated=r["escalated"],
+        )
+    return out
+
+
+def merge_summaries(
+    summaries: Iterable[QueueSummary],
+    *,
+    answer_within_seconds: float,
+    short_abandon_seconds: float | None = None,
+) -> QueueSummary:
+    """Add summaries up (an empty summary when there are none)."""
+    total = QueueSummary(
+        answer_within_seconds=float(answer_within_seconds),
+        short_abandon_seconds=short_abandon_seconds,
+    )
+    for s in summaries:
+        total = total + s
+    return total
+
+
+def interval_summaries(
+    interactions: QuerySet[Interaction],
+    *,
+    interval_minutes: int = 30,
+    by_day: bool = False,
+    answer_within_seconds: float = 20.0,
+    short_abandon_seconds: float | None = None,
+) -> dict[tuple[Any, ...], QueueSummary]:
+    """Summaries per time-of-day interval (minutes since midnight), optionally per day.
+
+    Keys are ``(start_minute,)`` or ``(day, start_minute)``; minute-level groups
+    from SQL are merged here, which works the same on every database.
+    """
+    if interval_minutes not in (15, 30, 60):
+        raise ValueError(
+            f"interval_minutes must be 15, 30 or 60, got {interval_minutes!r}"
+        )
+    by = ("day", "hour", "minute") if by_day else ("hour", "minute")
+    fine = queue_summaries(
+        interactions,
+        by=by,
+        answer_within_seconds=answer_within_seconds,
+        short_abandon_seconds=short_abandon_seconds,
+    )
+    out: dict[tuple[Any, ...], QueueSummary] = {}
+    for fine_key, summary in fine.items():
+        hour, minute = int(fine_key[-2]), int(fine_key[-1])
+        start = (hour * 60 + minute) // interval_minutes * interval_minutes
+        new_key = (fine_key[0], start) if by_day else (start,)
+        out[new_key] = out[new_key] + summary if new_key in out else summary
+    return dict(sorted(out.items()))
+
+
+def outcome_counts(interactions: QuerySet[Interaction]) -> dict[str, int]:
+    """Interactions per outcome (IVR abandons and callbacks included)."""
+    rows = interactions.values("outcome").annotate(n=Count("pk")).order_by()
+    return {r["outcome"]: r["n"] for r in rows}
+
+
+def _customer_keys(
+    customer_keys: Sequence[str], customer_ids: Sequence[int | None]
+) -> list[str]:
+    return [
+        key or (f"customer:{cid}" if cid is not None else "")
+        for key, cid in zip(customer_keys, customer_ids, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionReport:
+    """Repeat-contact FCR of answered interactions and ACR per agent."""
+
+    repeat: RepeatContactResult
+    agents: tuple[AgentResolution, ...]
+    flagged_resolved: int
+    flagged_known: int
+
+
+def resolution_report(
+    interactions: QuerySet[Interaction],
+    *,
+    period: Period,
+    window_days: float = 7.0,
+) -> ResolutionReport:
+    """FCR by the repeat-contact method and ACR per agent for one period.
+
+    Contacts up to ``window_days`` after the period are read so that a repeat after
+    the period's end still counts; contacts whose window runs past the last stored
+    contact are censored (not evaluable), as the library defines.
+    """
+    start, end = period.bounds()
+    rows = interactions.filter(
+        arrived_at__gte=start, arrived_at__lt=end + timedelta(days=window_days)
+    ).values_list(
+        "customer_key",
+        "customer_id",
+        "arrived_at",
+        "outcome",
+        "agent_key",
+        "agent_id",
+        "is_resolved",
+    )
+    data = list(rows.order_by())
+    last = interactions.aggregate(last=Max("arrived_at"))["last"]
+    if not data or last is None:
+        empty = repeat_contacts([], [], window_days=window_days)
+        return ResolutionReport(empty, (), 0, 0)
+    keys, ids, arrived, outcome, agent_key, agent_id, resolved = zip(*data, strict=True)
+    customers = _customer_keys(keys, ids)
+    seconds = np.array([a.timestamp() for a in arrived], dtype=np.float64)
+    data_end = min(last.timestamp(), (end + timedelta(days=window_days)).timestamp())
+    inside = seconds < end.timestamp()
+    answered = np.array([o == Outcome.ANSWERED for o in outcome]) & inside
+    repeat = repeat_contacts(
+        customers,
+        seconds,
+        window_days=window_days,
+        data_end_seconds=data_end,
+        is_handled=answered,
+    )
+    agents = np.array(
+        [
+            (key or (f"agent:{aid}" if aid is not None else "")) if ok else ""
+            for key, aid, ok in zip(agent_key, agent_id, answered, strict=True)
+        ],
+        dtype=object,
+    )
+    acr = active_contact_resolution(
+        agents, customers, seconds, window_days=window_days, data_end_seconds=data_end
+    )
+    flags = [
+        r for r, ok in zip(resolved, answered, strict=True) if ok and r is not None
+    ]
+    return ResolutionReport(repeat, acr, sum(1 for r in flags if r), len(flags))
+
+
+def has_interactions(interactions: QuerySet[Interaction]) -> bool:
+    """True when the queryset holds at least one interaction."""
+    return bool(interactions.exists())
+
+
+__all__ = [
+    "GROUP_KEYS",
+    "QUEUE_OUTCOMES",
+    "Period",
+    "ResolutionReport",
+    "data_range",
+    "get_interaction_for_user",
+    "has_interactions",
+    "in_period",
+    "interactions_for_user",
+    "interval_summaries",
+    "merge_summaries",
+    "outcome_counts",
+    "queue_summaries",
+    "resolution_report",
+]
