@@ -394,3 +394,30 @@ def test_gaps_unit_against_the_rest_of_the_company(
     code, _, err = _run(capsys, argv)
     assert code == 2
     assert "no row has branch = 'West'" in err
+
+
+def test_the_satisfy_command_dispatches_analyze(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from satisfy.cli import main as satisfy_main
+
+    data = _write_answers(tmp_path)
+    code = satisfy_main(
+        [
+            "analyze",
+            "drivers",
+            "--data",
+            str(data),
+            "--target",
+            "csat_overall",
+            "--drivers",
+            "access,resolution,treatment",
+            "--method",
+            "regression",
+            "--json",
+        ]
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert out["importance_unit"] == "standardised coefficient"
+    assert out["importance"]["resolution"] == out["coefficients"]["resolution"]
