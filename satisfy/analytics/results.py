@@ -126,7 +126,7 @@ class DistributionResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable dictionary."""
         out = asdict(self)
-        out["na_counts"] = {_code_key(k): v for k, v in self.na_counts.items()}
+        out["na_counts"] = {code_label(k): v for k, v in self.na_counts.items()}
         return out
 
 
@@ -211,7 +211,8 @@ class MultipleComparisonResult:
         return tuple(g.group for g in self.groups if g.is_significant)
 
 
-def _code_key(code: float) -> str:
+def code_label(code: float) -> str:
+    """Text of an NA code used as a JSON key: ``99.0`` → ``"99"``."""
     return str(int(code)) if float(code).is_integer() else str(code)
 
 

@@ -743,20 +743,24 @@ def distribution(
         raise ValueError(
             "distribution takes one unit's answers; use summary[label] for a unit"
         )
-    h = _hist(data, scale=scale, default=CSAT_SCALE, weights=weights, na_codes=na_codes)
+    if isinstance(data, AnswerSummary) and weights is not None:
+        raise ValueError(
+            "weights go with raw answers; a summary already holds its weight sums"
+        )
+    summary = (
+        data
+        if isinstance(data, AnswerSummary)
+        else AnswerSummary.from_values(
+            data, scale=_with_na(scale or CSAT_SCALE, na_codes), weights=weights
+        )
+    )
+    h = _hist(summary, scale=scale, default=CSAT_SCALE, weights=None)
     b = _base(h)
-    shares = h.wsum[0] / b.w[0]
+    shares = np.clip(h.wsum[0] / b.w[0], 0.0, 1.0)
     low, high = proportion_interval(
         shares * b.n_eff[0], np.full(shares.shape, b.n_eff[0]), alpha=a
     )
-    if isinstance(data, AnswerSummary):
-        na = dict(data.na_counts)
-    else:
-        na = dict(
-            AnswerSummary.from_values(
-                data, scale=_with_na(scale or CSAT_SCALE, na_codes)
-            ).na_counts
-        )
+    na = dict(summary.na_counts)
     return DistributionResult(
         points=tuple(int(p) for p in h.scale.points),
         counts=tuple(int(c) for c in h.counts[0]),

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from satisfy.analytics.results import code_label
 from satisfy.analytics.scales import Scale
 
 __all__ = ["AnswerError", "AnswerSummary", "GroupedSummary", "ItemsSummary"]
@@ -48,8 +49,13 @@ class AnswerError(ValueError):
         self.item = item
         prefix = f"{item}: " if item else ""
         super().__init__(
-            f"{prefix}{what} {_show(value)} at position {position} {reason}"
+            f"{prefix}{what} {self.shown_value} at position {position} {reason}"
         )
+
+    @property
+    def shown_value(self) -> str:
+        """The value as written in messages (``11``, ``4.5``, ``'abc'``)."""
+        return _show(self.value)
 
     def at(self, position: int, *, item: str = "") -> AnswerError:
         """The same error at another position (e.g. in the full column)."""
@@ -64,6 +70,8 @@ class AnswerError(ValueError):
 
 def _show(value: object) -> str:
     if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
         return f"{value:g}"
     return repr(value)
 
@@ -401,7 +409,7 @@ class AnswerSummary:
         out: dict[str, Any] = {
             "scale": _scale_to_dict(self.scale),
             "counts": [int(c) for c in self.counts],
-            "na_counts": {_key(c): v for c, v in self.na_counts},
+            "na_counts": {code_label(c): v for c, v in self.na_counts},
             "weighted": self.weighted,
         }
         if self.weighted:
@@ -605,17 +613,18 @@ def factorize(
 class ItemsSummary:
     """Pairwise moments of several items on the 0–100 score, for the CSI.
 
-    For every pair of items (j, k) the sums run over respondents who answered both:
-    ``pair_n`` (count), ``pair_w`` (Σw), ``pair_w2`` (Σw²), ``sum_w_x[j, k]`` (Σw·xⱼ),
-    ``sum_w2_x[j, k]`` (Σw²·xⱼ), ``sum_w_xx`` (Σw·xⱼxₖ), ``sum_w2_xx`` (Σw²·xⱼxₖ), where
-    xⱼ is the equal-interval 0–100 score of item j. All are sums, so summaries add.
+        For every pair of items (j, k) the sums run over respondents who answered both:
+        ``pair_n`` (count), ``pair_w`` (Σw), ``pair_w2`` (Σw²), ``sum_w_x[j, k]`` (Σw·xⱼ),
+        ``sum_w2_x[j, k]`` (Σw²·xⱼ), ``sum_w_xx`` (Σw·xⱼxₖ), ``sum_w2_xx`` (Σw²·xⱼxₖ), where
+        xⱼ is the equal-interval 0–100 score of item j. All are sums, so summaries add.
 
-    Examples
-    --------
-    >>> from satisfy.analytics.scales import Scale
-    >>> s = ItemsSummary.from_matrix([[5, 4], [3, float("nan")]], scales=[Scale(1, 5)] * 2)
-    >>> s.pair_n.tolist(), s.n
-    ([[2, 1], [1, 1]], 2)
+        Examples
+        --------
+        >>> from satisfy.analytics.results import code_label
+    from satisfy.analytics.scales import Scale
+        >>> s = ItemsSummary.from_matrix([[5, 4], [3, float("nan")]], scales=[Scale(1, 5)] * 2)
+        >>> s.pair_n.tolist(), s.n
+        ([[2, 1], [1, 1]], 2)
     """
 
     scales: tuple[Scale, ...]
@@ -870,7 +879,3 @@ def _scale_from_dict(data: Mapping[str, Any]) -> Scale:
         reverse=bool(data.get("reverse", False)),
         na_codes=tuple(float(c) for c in data.get("na_codes", ())),
     )
-
-
-def _key(code: float) -> str:
-    return str(int(code)) if float(code).is_integer() else str(code)

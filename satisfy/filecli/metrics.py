@@ -180,19 +180,19 @@ def _numbers(table: Table, column: str, rows: Sequence[int]) -> np.ndarray[Any, 
 
 
 def _answer_error(
-    table: Table, exc: AnswerError, column: str, rows: Sequence[int]
+    table: Table,
+    exc: AnswerError,
+    rows: Sequence[int],
+    *,
+    answers: str,
+    weights: str | None,
 ) -> InputError:
+    """The library's answer or weight error, at its CSV row and column."""
     row = rows[exc.position] + 1
-    col = exc.item or column
+    col = exc.item or (weights if exc.what == "weight" and weights else answers)
     return InputError(
-        f"{_where(table, row, col)}: {exc.what} {_show(exc.value)} {exc.reason}"
+        f"{_where(table, row, col)}: {exc.what} {exc.shown_value} {exc.reason}"
     )
-
-
-def _show(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return f"{value:g}" if isinstance(value, float) else repr(value)
 
 
 # --------------------------------------------------------------------------- options
@@ -315,7 +315,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         per_group: GroupedScores = score(grouped)
         total: ScoreResult = score(grouped.total())
     except AnswerError as exc:
-        raise _answer_error(table, exc, column, answered) from None
+        raise _answer_error(
+            table, exc, answered, answers=column, weights=args.weight
+        ) from None
     except ValueError as exc:
         raise InputError(f"{table.path}: column {column!r}: {exc}") from None
     return {
@@ -336,12 +338,7 @@ def _weights(
         if table.columns[column][r] == "":
             raise InputError(f"{_where(table, r + 1, column)}: the weight is blank")
     w = _numbers(table, column, rows)
-    if (w < 0).any():
-        i = int(np.flatnonzero(w < 0)[0])
-        raise InputError(
-            f"{_where(table, rows[i] + 1, column)}: weight {_show(float(w[i]))} "
-            "is negative; weights must be ≥ 0"
-        )
+    # negative weights are refused by the library (AnswerError, mapped to the row)
     if not (w > 0).any():
         raise InputError(
             f"{table.path}: column {column!r}: all weights of the answered rows are zero"
@@ -388,7 +385,9 @@ def _run_csi(
                 if mask is None
                 else [any_answer[i] for i in np.flatnonzero(mask)]
             )
-            raise _answer_error(table, exc, columns[0], picked) from None
+            raise _answer_error(
+                table, exc, picked, answers=columns[0], weights=args.weight
+            ) from None
         except ValueError as exc:
             raise InputError(f"{table.path}: {exc}") from None
 
