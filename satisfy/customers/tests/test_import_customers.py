@@ -115,7 +115,7 @@ def test_reimport_updates_by_external_id_email_or_phone(db: None) -> None:
     # no external id in this file: matched by e-mail and by phone
     report = import_customers(
         stream=io.BytesIO(
-            "Full name,E-mail,Mobile,Tier\nAnn Lee,ANN@example.com,,platinum\nBo,,+447700900002,gold\n".encode()
+            b"Full name,E-mail,Mobile,Tier\nAnn Lee,ANN@example.com,,platinum\nBo,,+447700900002,gold\n"
         ),
         filename="update.csv",
         mapping=mapping,
@@ -127,9 +127,7 @@ def test_reimport_updates_by_external_id_email_or_phone(db: None) -> None:
     assert ann.attributes["tier"] == "platinum"
     assert ann.attributes["region"] == "north"
     again = import_customers(
-        stream=io.BytesIO(
-            "Full name,E-mail,Mobile,Tier\nBo,,+447700900002,gold\n".encode()
-        ),
+        stream=io.BytesIO(b"Full name,E-mail,Mobile,Tier\nBo,,+447700900002,gold\n"),
         filename="update.csv",
         mapping=mapping,
     )
