@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from satisfy.distribution.models import Invitation
 from satisfy.responses.forms import INVALID_CODE, ShortCodeForm
-from satisfy.responses.views.taking import LANGUAGE_NAMES, _render
+from satisfy.responses.views.common import LANGUAGE_NAMES, render_in
 from satisfy.surveys.definition import LANGUAGES, normalize_language
 
 
@@ -57,7 +57,7 @@ def enter_code(request: HttpRequest) -> HttpResponse:
         }
         for code in LANGUAGES
     ]
-    return _render(
+    return render_in(
         request,
         "responses/short_code.html",
         {"form": form, "languages": languages, "language": language},
