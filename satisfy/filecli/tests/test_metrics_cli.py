@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -293,3 +294,42 @@ def test_console_script_runs_without_django(answers):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["n"] == 6
+
+
+def _shared_data_dir() -> Path:
+    from satisfy.analytics.tests.conftest import shared_data_dir
+
+    return shared_data_dir()
+
+
+@pytest.mark.skipif(
+    not (_shared_data_dir() / "survey-anchors" / "satisfaction.csv").is_file(),
+    reason="reference data ../shared/data not found",
+)
+def test_real_bank_survey_file(capsys):
+    # given the bank satisfaction survey (R plspm::satisfaction, 250 rows, 0-10)
+    path = _shared_data_dir() / "survey-anchors" / "satisfaction.csv"
+    with path.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    loy1 = [int(r["loy1"]) for r in rows]
+    sat = [[float(r[c]) for c in ("sat1", "sat2", "sat3")] for r in rows]
+    # when
+    out = run_json(capsys, "--data", str(path), "--column", "loy1", "--kind", "nps")
+    by = run_json(
+        capsys,
+        "--data",
+        str(path),
+        "--column",
+        "sat1,sat2,sat3",
+        "--kind",
+        "csi",
+        "--scale",
+        "0-10",
+        "--by",
+        "gender",
+    )
+    # then the file path gives what the library gives on the same numbers
+    assert out["n"] == 250
+    assert out["value"] == pytest.approx(nps(loy1).value)
+    assert by["total"]["value"] == pytest.approx(csi(sat, scale=Scale(0, 10)).value)
+    assert set(by["groups"]) == {"female", "male"}
