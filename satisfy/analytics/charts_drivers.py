@@ -16,7 +16,25 @@ from satisfy.analytics.gaps import GapTable
 from satisfy.analytics.ipa import QUADRANT_LABELS, IPAResult
 from satisfy.analytics.pls import PLSResult
 
-__all__ = ["driver_chart_svg", "gap_chart_svg", "ipa_chart_svg", "path_diagram_svg"]
+__all__ = [
+    "ECSI_LAYOUT",
+    "driver_chart_svg",
+    "gap_chart_svg",
+    "ipa_chart_svg",
+    "path_diagram_svg",
+]
+
+#: The customary ACSI/ECSI diagram: antecedents left, Satisfaction centre,
+#: consequences right, as fractions of the drawing area.
+ECSI_LAYOUT: dict[str, tuple[float, float]] = {
+    "Image": (0.0, 0.05),
+    "Expectation": (0.0, 0.55),
+    "Quality": (0.25, 1.0),
+    "Value": (0.55, 1.0),
+    "Satisfaction": (0.5, 0.45),
+    "Complaints": (1.0, 0.8),
+    "Loyalty": (1.0, 0.05),
+}
 
 _FONT = "font-family='Helvetica, Arial, sans-serif'"
 _BAR = "#3b6ea8"
@@ -113,8 +131,11 @@ def driver_chart_svg(
                 f"<line x1='{_num(x1)}' y1='{_num(ym)}' x2='{_num(x2)}' y2='{_num(ym)}' "
                 "stroke='#222' stroke-width='1.2'/>"
             )
+        end = w
+        if result.shares_ci:
+            end = max(end, max(0.0, result.shares_ci[d][1]) * scale)
         body.append(
-            f"<text x='{_num(left + w + 6)}' y='{y + 17}' font-size='11'>{share * 100:.0f}%</text>"
+            f"<text x='{_num(left + end + 6)}' y='{y + 17}' font-size='11'>{share * 100:.0f}%</text>"
         )
     return _svg(width, height, title, body)
 
@@ -181,8 +202,18 @@ def ipa_chart_svg(
         f"<text x='{left + pw / 2}' y='{height - 12}' font-size='12' text-anchor='middle'>Performance</text>",
         f"<text x='16' y='{top + ph / 2}' font-size='12' text-anchor='middle' "
         f"transform='rotate(-90 16 {top + ph / 2})'>Importance ({escape(ipa.importance_measure)})</text>",
-        f"<text x='{left}' y='{height - 28}' font-size='10' fill='{_MUTED}'>{escape(ipa.cut_rule)}</text>",
+        f"<text x='{left}' y='33' font-size='10' fill='{_MUTED}'>{escape(ipa.cut_rule)}</text>",
     ]
+    for value in (x0, ipa.performance_cut, x1):
+        body.append(
+            f"<text x='{_num(px(value))}' y='{top + ph + 12}' font-size='9' text-anchor='middle' "
+            f"fill='{_MUTED}'>{value:.3g}</text>"
+        )
+    for value in (y0, ipa.importance_cut, y1):
+        body.append(
+            f"<text x='{left - 4}' y='{_num(py(value) + 3)}' font-size='9' text-anchor='end' "
+            f"fill='{_MUTED}'>{value:.2g}</text>"
+        )
     for it in ipa.items:
         x, y = px(it.performance), py(it.importance)
         colour = _ALERT if it.quadrant == "concentrate_here" else _BAR
@@ -286,12 +317,15 @@ def path_diagram_svg(
     result: PLSResult,
     *,
     labels: Mapping[str, str] | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
     width: int = 820,
     height: int = 460,
 ) -> str:
     """Path diagram of a PLS model: latent variables, path coefficients, R², index.
 
-    Latent variables are placed in columns by their depth in the inner model;
+    ACSI/ECSI models use the customary layout (:data:`ECSI_LAYOUT`); other models
+    place latent variables in columns by their depth in the inner model, unless
+    ``positions`` gives each one as ``(x, y)`` fractions of the drawing area;
     each arrow carries its path coefficient (dashed when the bootstrap interval,
     if any, includes zero); each node shows its 0–100 index and R².
 
@@ -301,6 +335,8 @@ def path_diagram_svg(
         A :class:`~satisfy.analytics.pls.PLSResult`.
     labels
         Latent variable → wording shown to people (escaped).
+    positions
+        Latent variable → ``(x, y)`` in [0, 1] (left to right, top to bottom).
     width, height
         Size in pixels.
 
@@ -318,25 +354,38 @@ def path_diagram_svg(
     True
     """
     level = _levels(result)
-    depth = max(level.values()) + 1
-    columns: dict[int, list[str]] = {}
-    for lv in result.model.latent_variables:
-        columns.setdefault(level[lv], []).append(lv)
+    lvs = result.model.latent_variables
     margin = 30
-    spacing = (width - 2 * margin) / depth
-    rx, ry = min(62.0, spacing * 0.46), 28.0
+    preset = positions
+    if preset is None and set(lvs) <= set(ECSI_LAYOUT):
+        preset = ECSI_LAYOUT
     pos: dict[str, tuple[float, float]] = {}
-    lanes = (
-        0.5,
-        0.85,
-        0.15,
-    )  # a chain zig-zags over three lanes so arrows stay visible
-    for col, members in columns.items():
-        x = margin + spacing * (col + 0.5)
-        for k, lv in enumerate(members):
-            share = lanes[col % 3] if len(members) == 1 else (k + 0.5) / len(members)
-            y = 60 + ry + (height - 90 - 2 * ry) * share
-            pos[lv] = (x, y)
+    if preset is not None:
+        missing = [lv for lv in lvs if lv not in preset]
+        if missing:
+            raise ValueError(f"No position given for {', '.join(missing)}.")
+        rx, ry = 62.0, 28.0
+        for lv in lvs:
+            fx, fy = preset[lv]
+            pos[lv] = (
+                margin + rx + (width - 2 * (margin + rx)) * float(fx),
+                60 + ry + (height - 90 - 2 * ry) * float(fy),
+            )
+    else:
+        depth = max(level.values()) + 1
+        columns: dict[int, list[str]] = {}
+        for lv in lvs:
+            columns.setdefault(level[lv], []).append(lv)
+        spacing = (width - 2 * margin) / depth
+        rx, ry = min(62.0, spacing * 0.46), 28.0
+        lanes = (0.5, 0.85, 0.15)  # a chain zig-zags over three lanes
+        for col, members in columns.items():
+            x = margin + spacing * (col + 0.5)
+            for k, lv in enumerate(members):
+                share = (
+                    lanes[col % 3] if len(members) == 1 else (k + 0.5) / len(members)
+                )
+                pos[lv] = (x, 60 + ry + (height - 90 - 2 * ry) * share)
     title = "Path model"
     metric = "standardised" if result.standardized else "raw-scale"
     subtitle = f"{result.scheme} scheme, {metric} indicators, n = {result.n}, GoF = {result.gof:.2f}"
@@ -350,8 +399,8 @@ def path_diagram_svg(
     boot = result.bootstrap
     for s, t in result.model.paths:
         (x1, y1), (x2, y2) = pos[s], pos[t]
-        # edges that skip levels bow upwards so they clear the nodes in between
-        bow = 55.0 * max(0, level[t] - level[s] - 1)
+        # without a preset layout, edges that skip levels bow upwards to clear nodes
+        bow = 0.0 if preset is not None else 55.0 * max(0, level[t] - level[s] - 1)
         cx, cy = (x1 + x2) / 2, (y1 + y2) / 2 - bow
         sx, sy = _ellipse_exit(x1, y1, cx if bow else x2, cy if bow else y2, rx, ry)
         tx, ty = _ellipse_exit(x2, y2, cx if bow else x1, cy if bow else y1, rx, ry)
