@@ -50,3 +50,20 @@ def test_all_charts_are_well_formed_and_escape_labels() -> None:
         texts = "".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
         assert "<script" not in svg
         assert "Wait <2 min>" in texts or "<A>" in texts
+
+
+def test_path_diagram_uses_given_positions_and_names_missing_ones() -> None:
+    import pytest
+
+    rng = np.random.default_rng(1)
+    f = rng.normal(size=60)
+    d = {"a": f + rng.normal(size=60), "b": f + rng.normal(size=60)}
+    pls = pls_path_model(
+        d, PathModel(blocks={"A": ("a",), "B": ("b",)}, paths=(("A", "B"),))
+    )
+    svg = path_diagram_svg(
+        pls, positions={"A": (0.0, 0.0), "B": (1.0, 1.0)}, width=400, height=300
+    )
+    _parse(svg)
+    with pytest.raises(ValueError, match="No position given for B"):
+        path_diagram_svg(pls, positions={"A": (0.0, 0.0)})
