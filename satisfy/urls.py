@@ -13,6 +13,7 @@ urlpatterns = [
     path("distribution/", include("satisfy.distribution.urls")),
     path("customers/", include("satisfy.customers.urls")),
     path("surveys/", include("satisfy.reports.urls")),
+    path("operations/", include("satisfy.interactions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
