@@ -262,7 +262,12 @@ def take_survey(request: HttpRequest, key: str) -> HttpResponse:
         return _submit(request, visit, now)
     if invitation is not None and request.method == "GET":
         record_open(invitation, now)
-    if response is not None and asked and language != response.language:
+    if (
+        request.method == "GET"
+        and response is not None
+        and asked
+        and language != response.language
+    ):
         save_page(
             response=response,
             question_codes=(),
