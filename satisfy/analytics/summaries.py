@@ -613,18 +613,17 @@ def factorize(
 class ItemsSummary:
     """Pairwise moments of several items on the 0–100 score, for the CSI.
 
-        For every pair of items (j, k) the sums run over respondents who answered both:
-        ``pair_n`` (count), ``pair_w`` (Σw), ``pair_w2`` (Σw²), ``sum_w_x[j, k]`` (Σw·xⱼ),
-        ``sum_w2_x[j, k]`` (Σw²·xⱼ), ``sum_w_xx`` (Σw·xⱼxₖ), ``sum_w2_xx`` (Σw²·xⱼxₖ), where
-        xⱼ is the equal-interval 0–100 score of item j. All are sums, so summaries add.
+    For every pair of items (j, k) the sums run over respondents who answered both:
+    ``pair_n`` (count), ``pair_w`` (Σw), ``pair_w2`` (Σw²), ``sum_w_x[j, k]`` (Σw·xⱼ),
+    ``sum_w2_x[j, k]`` (Σw²·xⱼ), ``sum_w_xx`` (Σw·xⱼxₖ), ``sum_w2_xx`` (Σw²·xⱼxₖ), where
+    xⱼ is the equal-interval 0–100 score of item j. All are sums, so summaries add.
 
-        Examples
-        --------
-        >>> from satisfy.analytics.results import code_label
-    from satisfy.analytics.scales import Scale
-        >>> s = ItemsSummary.from_matrix([[5, 4], [3, float("nan")]], scales=[Scale(1, 5)] * 2)
-        >>> s.pair_n.tolist(), s.n
-        ([[2, 1], [1, 1]], 2)
+    Examples
+    --------
+    >>> from satisfy.analytics.scales import Scale
+    >>> s = ItemsSummary.from_matrix([[5, 4], [3, float("nan")]], scales=[Scale(1, 5)] * 2)
+    >>> s.pair_n.tolist(), s.n
+    ([[2, 1], [1, 1]], 2)
     """
 
     scales: tuple[Scale, ...]
