@@ -49,7 +49,8 @@ class DriverResult:
     fractions of R² that add up to 1 (Pratt's ``beta_j r_j / R²`` for
     regression). Intervals are bootstrap percentile intervals (``None`` without
     a bootstrap). Missing answers are handled by listwise deletion: a respondent
-    missing the outcome or any driver is left out (``n_dropped``).
+    missing the outcome or any driver is left out (``n_dropped``). With survey
+    weights, ``weighted`` is true and ``n_effective`` is Kish's effective size.
     """
 
     method: str
@@ -69,6 +70,8 @@ class DriverResult:
     alpha: float
     missing: str
     warnings: tuple[str, ...]
+    weighted: bool = False
+    n_effective: float | None = None
 
     def ranking(self) -> list[str]:
         """Drivers from most to least important (by share)."""
@@ -240,6 +243,7 @@ def key_drivers(
     alpha: float = 0.05,
     random_state: int | np.random.Generator | None = None,
     n_jobs: int = 1,
+    weights: ArrayLike | str | None = None,
 ) -> DriverResult:
     """Relative importance of item ratings for an outcome (key-driver analysis).
 
@@ -263,6 +267,10 @@ def key_drivers(
         Seed or generator for the resamples.
     n_jobs
         Processes for the bootstrap (``-1``: all cores).
+    weights
+        Survey weights (one per row, ≥ 0), or the name of a weight column in
+        ``data``. Correlations are then weighted and ``n_effective`` is Kish's
+        ``(Σw)² / Σw²``; bootstrap resamples keep each respondent's weight.
 
     Returns
     -------
@@ -270,9 +278,10 @@ def key_drivers(
 
     Notes
     -----
-    Respondents missing the outcome or any driver are left out (listwise deletion);
-    their number is ``n_dropped`` and a warning says so. Everything is computed from
-    the Pearson correlation matrix of the complete cases.
+    Respondents missing the outcome or any driver (or the weight) are left out
+    (listwise deletion); their number is ``n_dropped`` and a warning says so.
+    Everything is computed from the (weighted) Pearson correlation matrix of the
+    complete cases.
 
     References
     ----------
@@ -295,14 +304,21 @@ def key_drivers(
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}.")
     if int(bootstrap) != bootstrap or bootstrap < 0:
         raise ValueError(f"bootstrap must be a whole number ≥ 0, got {bootstrap}.")
-    X, dropped = _matrix(data, names)
+    w_col = _weight_column(data, weights)
+    X, dropped = _matrix(data, names, w_col)
+    w: FloatArray | None = None
+    if w_col is not None:
+        X, w = X[:, :-1], X[:, -1]
+        if not w.sum() > 0:
+            raise ValueError("Every complete row has weight 0; nothing to analyse.")
     n = X.shape[0]
     p = len(names) - 1
     if n < p + 2:
         raise ValueError(
             f"Too few complete rows: {n}; {p} driver(s) need at least {p + 2}."
         )
-    C = np.asarray(np.corrcoef(X, rowvar=False), dtype=np.float64)
+    _check_constant(X, w, names)
+    C = _correlation(X, w)
     warnings: list[str] = []
     if dropped:
         warnings.append(
@@ -313,8 +329,12 @@ def key_drivers(
             f"Only {n} complete rows for {p} drivers (fewer than 10 per driver); intervals will be wide."
         )
     result = _from_correlation(C, names, n, dropped, method, warnings)
+    if w is not None:
+        result = _with(
+            result, weighted=True, n_effective=float(w.sum() ** 2 / (w**2).sum())
+        )
     if bootstrap:
-        result = _bootstrap(X, result, bootstrap, alpha, random_state, n_jobs)
+        result = _bootstrap(X, w, result, bootstrap, alpha, random_state, n_jobs)
     return result
 
 
@@ -396,7 +416,33 @@ def _names(target: str, drivers: Sequence[str]) -> list[str]:
     return names
 
 
-def _matrix(data: Any, names: list[str]) -> tuple[FloatArray, int]:
+def _weight_column(data: Any, weights: ArrayLike | str | None) -> FloatArray | None:
+    if weights is None:
+        return None
+    label = f"weight column '{weights}'" if isinstance(weights, str) else "weights"
+    if isinstance(weights, str):
+        try:
+            raw = data[weights]
+        except (KeyError, IndexError, TypeError):
+            raise ValueError(f"The {label} is not in the data.") from None
+    else:
+        raw = weights
+    try:
+        w = np.asarray(raw, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(f"The {label} has non-numeric values.") from None
+    bad = np.isinf(w) | (w < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"The {label} has a negative or infinite value at row {row + 1}."
+        )
+    return np.asarray(w, dtype=np.float64)
+
+
+def _matrix(
+    data: Any, names: list[str], weights: FloatArray | None = None
+) -> tuple[FloatArray, int]:
     cols: list[FloatArray] = []
     for name in names:
         try:
@@ -414,18 +460,39 @@ def _matrix(data: Any, names: list[str]) -> tuple[FloatArray, int]:
         if np.isinf(col).any():
             raise ValueError(f"Column '{name}' has infinite values.")
         cols.append(col)
+    if weights is not None:
+        if weights.size != cols[0].size:
+            raise ValueError(
+                f"There are {weights.size} weights for {cols[0].size} rows."
+            )
+        cols.append(weights)
     X = np.column_stack(cols)
     keep = ~np.isnan(X).any(axis=1)
-    X = X[keep]
-    if X.shape[0] >= 2:
-        sd = X.std(axis=0)
-        for k, name in enumerate(names):
-            if not sd[k] > 0:
-                raise ValueError(
-                    f"Column '{name}' is constant (every complete answer is {X[0, k]:g}); "
-                    "it cannot explain or be explained."
-                )
-    return X, int(keep.size - keep.sum())
+    if weights is not None:
+        keep &= X[:, -1] > 0
+    return np.asarray(X[keep], dtype=np.float64), int(keep.size - keep.sum())
+
+
+def _correlation(X: FloatArray, w: FloatArray | None) -> FloatArray:
+    if w is None:
+        return np.asarray(np.corrcoef(X, rowvar=False), dtype=np.float64)
+    m = (w @ X) / w.sum()
+    Xc = X - m
+    C = (Xc * w[:, None]).T @ Xc / w.sum()
+    sd = np.sqrt(np.diag(C))
+    R = C / np.outer(sd, sd)
+    np.fill_diagonal(R, 1.0)
+    return np.asarray((R + R.T) / 2, dtype=np.float64)
+
+
+def _check_constant(X: FloatArray, w: FloatArray | None, names: list[str]) -> None:
+    for k, name in enumerate(names):
+        col = X[:, k] if w is None else X[w > 0, k]
+        if col.size and not np.ptp(col) > 0:
+            raise ValueError(
+                f"Column '{name}' is constant (every complete answer is {col[0]:g}); "
+                "it cannot explain or be explained."
+            )
 
 
 def _check_collinear(Rxx: FloatArray, drivers: list[str]) -> None:
@@ -495,7 +562,7 @@ def _from_correlation(
 
 
 def _boot_chunk(
-    X: FloatArray, rows: NDArray[np.intp], method: str
+    X: FloatArray, w: FloatArray | None, rows: NDArray[np.intp], method: str
 ) -> tuple[FloatArray, int]:
     out: list[FloatArray] = []
     failed = 0
@@ -505,7 +572,7 @@ def _boot_chunk(
         if not np.all(sd > 0):
             failed += 1
             continue
-        C = np.corrcoef(Xb, rowvar=False)
+        C = _correlation(Xb, None if w is None else w[r])
         try:
             if np.linalg.eigvalsh(C[1:, 1:])[0] < 1e-10:
                 failed += 1
@@ -520,6 +587,7 @@ def _boot_chunk(
 
 def _bootstrap(
     X: FloatArray,
+    w: FloatArray | None,
     result: DriverResult,
     n_resamples: int,
     alpha: float,
@@ -539,11 +607,11 @@ def _bootstrap(
         raise ValueError(f"n_jobs must be a positive whole number or -1, got {n_jobs}.")
     workers = min(int(n_jobs), n_resamples)
     if workers == 1:
-        parts = [_boot_chunk(X, rows, result.method)]
+        parts = [_boot_chunk(X, w, rows, result.method)]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [
-                pool.submit(_boot_chunk, X, c, result.method)
+                pool.submit(_boot_chunk, X, w, c, result.method)
                 for c in np.array_split(rows, workers)
             ]
             parts = [f.result() for f in futures]

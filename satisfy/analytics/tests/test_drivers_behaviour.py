@@ -114,3 +114,36 @@ def test_it_refuses_lmg_beyond_its_limit() -> None:
     data = {f"x{k}": rng.normal(size=100) for k in range(22)}
     with pytest.raises(ValueError, match="relative-weights"):
         key_drivers(data, "x0", [f"x{k}" for k in range(1, 22)])
+
+
+def test_integer_weights_equal_repeated_respondents() -> None:
+    data = _sample(n=120)
+    weights = np.random.default_rng(9).integers(1, 4, 120)
+    repeated = {k: np.repeat(v, weights) for k, v in data.items()}
+    for method in ("lmg", "relative-weights", "regression"):
+        weighted = key_drivers(
+            data | {"w": weights}, "overall", DRIVERS, method=method, weights="w"
+        )
+        plain = key_drivers(repeated, "overall", DRIVERS, method=method)
+        assert weighted.importance == pytest.approx(plain.importance, abs=1e-12)
+        assert weighted.r2 == pytest.approx(plain.r2, abs=1e-12)
+    assert weighted.weighted
+    assert weighted.n == 120
+    assert weighted.n_effective == pytest.approx(
+        weights.sum() ** 2 / (weights**2).sum()
+    )
+
+
+def test_weights_are_validated_and_zero_weight_rows_dropped() -> None:
+    data = _sample()
+    bad = np.ones(200)
+    bad[3] = -1
+    with pytest.raises(ValueError, match="negative or infinite value at row 4"):
+        key_drivers(data, "overall", DRIVERS, weights=bad)
+    with pytest.raises(ValueError, match="weight column 'w' is not in the data"):
+        key_drivers(data, "overall", DRIVERS, weights="w")
+    w = np.ones(200)
+    w[:5] = 0
+    res = key_drivers(data, "overall", DRIVERS, weights=w, bootstrap=20, random_state=1)
+    assert (res.n, res.n_dropped) == (195, 5)
+    assert res.shares_ci is not None
