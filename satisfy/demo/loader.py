@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ForeignObjectRel, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from satisfy.accounts.models import RoleAssignment, User
@@ -415,44 +415,74 @@ def _interactions(
     customer_ids: list[int],
     clock: _Clock,
 ) -> tuple[list[int], list[int]]:
-    """Insert the interactions; return their ids and their units' ids."""
+    """Insert the interactions; return their ids and their units' ids.
+
+    NULL means "not recorded" (the interactions app's convention): an abandoned
+    call has no talk, hold, after-call work, transfers or resolution; only voice
+    has an IVR; a call abandoned in the IVR never queued.
+    """
     table = data.interactions
+    answered_mask = table.is_answered
+    voice = table.channel == 0
+    in_ivr_only = table.outcome == 2
+    queued = table.arrived + table.ivr
     arrived = timeline.required(table.arrived)
-    answered = timeline.at(
-        np.where(table.is_answered, table.arrived + table.wait, np.nan)
-    )
-    ended = timeline.required(
-        np.where(table.is_answered, table.ended, table.arrived + table.wait)
-    )
+    ivr_exited = timeline.at(np.where(voice & ~in_ivr_only, queued, np.nan))
+    queue_started = timeline.at(np.where(~in_ivr_only, queued, np.nan))
+    answered = timeline.at(np.where(answered_mask, queued + table.wait, np.nan))
+    ended = timeline.required(np.where(answered_mask, table.ended, queued + table.wait))
+
+    def recorded(values: np.ndarray, where: np.ndarray) -> list[float | None]:
+        return [
+            round(float(v), 1) if ok else None
+            for v, ok in zip(values.tolist(), where.tolist(), strict=True)
+        ]
+
     team_units = [units[code].pk for code in data.teams]
-    agent_ids = [a.pk for a in agents]
     unit_ids = [team_units[team] for team in table.team.tolist()]
     external_ids = [
         f"{EXTERNAL_ID_PREFIX}i{index + 1:07d}" for index in range(len(table))
     ]
+    customer_keys = [
+        f"{EXTERNAL_ID_PREFIX}c{c + 1:06d}" for c in table.customer.tolist()
+    ]
     queue = table.queue.tolist()
     reason = table.reason.tolist()
-    resolved = table.resolved.tolist()
     rows = list(
         zip(
             external_ids,
             [synth.CHANNELS[c] for c in table.channel.tolist()],
             [synth.QUEUES[q] for q in queue],
             unit_ids,
-            [agent_ids[a] if a >= 0 else None for a in table.agent.tolist()],
+            [agents[a].pk if a >= 0 else None for a in table.agent.tolist()],
+            [agents[a].code if a >= 0 else "" for a in table.agent.tolist()],
             [customer_ids[c] for c in table.customer.tolist()],
+            customer_keys,
             arrived,
+            ivr_exited,
+            queue_started,
             answered,
             ended,
-            np.round(table.wait, 1).tolist(),
-            np.round(table.talk, 1).tolist(),
-            np.round(table.hold, 1).tolist(),
-            np.round(table.after_call_work, 1).tolist(),
+            recorded(table.ivr, voice),
+            recorded(table.wait, ~in_ivr_only),
+            recorded(table.talk, answered_mask),
+            recorded(table.hold, answered_mask & voice),
+            recorded(table.after_call_work, answered_mask),
             [synth.OUTCOMES[o] for o in table.outcome.tolist()],
-            table.transfers.tolist(),
-            table.is_escalated.tolist(),
+            [
+                t if ok else None
+                for t, ok in zip(
+                    table.transfers.tolist(), answered_mask.tolist(), strict=True
+                )
+            ],
+            [
+                e if ok else None
+                for e, ok in zip(
+                    table.is_escalated.tolist(), answered_mask.tolist(), strict=True
+                )
+            ],
             [synth.REASONS[q][r] for q, r in zip(queue, reason, strict=True)],
-            [None if r < 0 else bool(r) for r in resolved],
+            [None if r < 0 else bool(r) for r in table.resolved.tolist()],
             strict=True,
         )
     )
@@ -462,10 +492,15 @@ def _interactions(
         "queue",
         "unit",
         "agent",
+        "agent_key",
         "customer",
+        "customer_key",
         "arrived_at",
+        "ivr_exited_at",
+        "queue_started_at",
         "answered_at",
         "ended_at",
+        "ivr_seconds",
         "wait_seconds",
         "talk_seconds",
         "hold_seconds",
@@ -857,7 +892,12 @@ def _delete(queryset: models.QuerySet[Any]) -> None:
     back to the collector when anything still points at them.
     """
     model = queryset.model
-    for relation in model._meta.related_objects:
+    relations = [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if isinstance(f, ForeignObjectRel)  # incl. related_name="+" ones
+    ]
+    for relation in relations:
         if relation.on_delete is models.DO_NOTHING:
             continue
         if relation.many_to_many or relation.field is None:

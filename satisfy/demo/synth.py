@@ -220,7 +220,10 @@ class InteractionTable:
     agent: IntArray
     """Index into the agents of the plan, -1 when nobody answered."""
     arrived: FloatArray
+    ivr: FloatArray
+    """Seconds in the phone menu before queueing (voice; 0 for chat and e-mail)."""
     wait: FloatArray
+    """Seconds in the queue (e-mail: until the first reply); 0 for IVR abandons."""
     talk: FloatArray
     hold: FloatArray
     after_call_work: FloatArray
@@ -240,7 +243,7 @@ class InteractionTable:
 
     @property
     def ended(self) -> FloatArray:
-        return self.arrived + self.wait + self.talk + self.hold
+        return self.arrived + self.ivr + self.wait + self.talk + self.hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -563,6 +566,10 @@ def _interactions(
         abandoned = patience < offered
         wait[rows] = np.where(abandoned, patience, offered)
         outcome[rows] = np.where(abandoned, 1, 0)
+    # Time in the phone menu; a few callers hang up there.
+    ivr_seconds = np.where(
+        channel_arr == 0, 8.0 + rng.exponential(20.0, size=size), 0.0
+    )
     ivr = (channel_arr == 0) & (rng.random(size) < IVR_ABANDON_PROB)
     outcome[ivr] = 2
     wait[ivr] = 0.0
@@ -628,6 +635,7 @@ def _interactions(
         team=team.astype(np.int64),
         agent=agent,
         arrived=arrived,
+        ivr=ivr_seconds,
         wait=wait,
         talk=talk,
         hold=hold,
