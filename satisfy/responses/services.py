@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from satisfy.distribution.models import Invitation
 from satisfy.org.models import Agent, OrgUnit
+from satisfy.reports.rollups import update_rollups_for_response
 from satisfy.responses.models import Answer, SurveyResponse
 from satisfy.surveys.answers import AnswerValue
 from satisfy.surveys.definition import visible_questions
@@ -179,6 +180,7 @@ def complete_response(*, response: SurveyResponse, now: datetime | None = None) 
         Invitation.objects.filter(pk=response.invitation_id).update(
             completed_at=completed_at, status=Invitation.Status.COMPLETED
         )
+    update_rollups_for_response(response.pk)  # same transaction: counted exactly once
     return True
 
 

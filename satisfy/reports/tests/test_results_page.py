@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from satisfy.analytics import csat, nps
+from satisfy.reports.rollups import rebuild_rollups
 from satisfy.responses.models import SurveyResponse
 from satisfy.responses.services import submit_response
 from satisfy.surveys.answers import parse_answers
@@ -50,6 +51,8 @@ def answered(make_survey, org):
         SurveyResponse.objects.filter(pk=response.pk).update(
             unit=unit, unit_path=unit.path
         )
+    # the snapshot was rewritten behind the services' back: rebuild, as an operator would
+    rebuild_rollups()
     return survey, plan
 
 
