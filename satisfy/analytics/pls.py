@@ -335,7 +335,9 @@ class PLSResult:
     true, otherwise for the raw indicators), scaled so that each latent variable
     has unit variance. ``weights_normalized`` are the same weights on the raw
     indicator scale, rescaled to sum to one within a block (the ACSI weights
-    behind ``index``).
+    behind ``index``). With survey weights, ``weighted`` is true and
+    ``n_effective`` is Kish's ``(Σw)² / Σw²``; ``std_devs`` are population
+    standard deviations (divisor n, or Σw).
     """
 
     model: PathModel
@@ -362,6 +364,8 @@ class PLSResult:
     sign_flipped: tuple[str, ...]
     warnings: tuple[str, ...]
     bootstrap: PLSBootstrap | None = None
+    weighted: bool = False
+    n_effective: float | None = None
 
     def path(self, source: str, target: str) -> float:
         """Path coefficient of ``source -> target``."""
@@ -544,6 +548,7 @@ def pls_path_model(
     alpha: float = 0.05,
     random_state: int | np.random.Generator | None = None,
     n_jobs: int = 1,
+    weights: ArrayLike | str | None = None,
 ) -> PLSResult:
     """Estimate a PLS path model (PLS-PM) on respondent-level answers.
 
@@ -575,6 +580,10 @@ def pls_path_model(
         Seed or generator for the resamples.
     n_jobs
         Processes used for the bootstrap (``-1``: all cores).
+    weights
+        Survey weights (one per row, ≥ 0) or the name of a weight column: the
+        moments are weighted, rows with weight 0 or none are left out, and
+        bootstrap resamples keep each respondent's weight.
 
     Returns
     -------
@@ -618,16 +627,32 @@ def pls_path_model(
     """
     _check_options(scheme, tol, max_iter, alpha, bootstrap)
     columns = _columns(data, model)
-    n, n_dropped, means, S, first = _moments(columns)
+    w = _weights(data, weights, columns[0].size)
+    n, n_dropped, means, S, first = _moments(columns, w)
     _check_rows(n, model)
     _check_constant(S, first, model)
-    X = _stack(columns) if bootstrap else None
+    X: FloatArray | None = None
+    w_kept: FloatArray | None = None
+    if bootstrap:
+        if w is None:
+            X = _stack(columns)
+        else:
+            Xw = _stack([*columns, w])
+            Xw = Xw[Xw[:, -1] > 0]
+            X, w_kept = Xw[:, :-1], Xw[:, -1]
     result = _assemble(
         S, means, n, n_dropped, model, scheme, standardize, tol, max_iter, X=X
     )
+    if w is not None:
+        used = ~np.isnan(np.column_stack(columns)).any(axis=1) & (w > 0)
+        wu = w[used]
+        result = _replace(
+            result, weighted=True, n_effective=float(wu.sum() ** 2 / (wu**2).sum())
+        )
     if X is not None:
         boot = _bootstrap(
             X,
+            w_kept,
             model,
             result,
             scheme,
@@ -820,6 +845,34 @@ def _columns(data: Any, model: PathModel) -> list[FloatArray]:
     return columns
 
 
+def _weights(
+    data: Any, weights: ArrayLike | str | None, length: int
+) -> FloatArray | None:
+    if weights is None:
+        return None
+    label = f"weight column '{weights}'" if isinstance(weights, str) else "weights"
+    if isinstance(weights, str):
+        try:
+            raw = data[weights]
+        except (KeyError, IndexError, TypeError):
+            raise ValueError(f"The {label} is not in the data.") from None
+    else:
+        raw = weights
+    try:
+        w = np.asarray(raw, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(f"The {label} has non-numeric values.") from None
+    if w.size != length:
+        raise ValueError(f"There are {w.size} weights for {length} rows.")
+    bad = np.isinf(w) | (w < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"The {label} has a negative or infinite value at row {row + 1}."
+        )
+    return w
+
+
 def _stack(columns: list[FloatArray], drop_missing: bool = True) -> FloatArray:
     X = np.column_stack(columns)
     if drop_missing:
@@ -845,6 +898,7 @@ _CHUNK_ROWS = 448
 
 def _moments(
     columns: list[FloatArray],
+    weights: FloatArray | None = None,
 ) -> tuple[int, int, FloatArray, FloatArray, FloatArray]:
     """Complete-case count, dropped rows, means and population covariance, in chunks.
 
@@ -855,12 +909,18 @@ def _moments(
     p = len(columns)
     length = columns[0].size if columns else 0
     n = 0
+    total = 0.0
     shift: FloatArray | None = None
     s1 = np.zeros(p)
     s2 = np.zeros((p, p))
     for start in range(0, length, _CHUNK_ROWS):
         block = np.column_stack([c[start : start + _CHUNK_ROWS] for c in columns])
         keep = ~np.isnan(block).any(axis=1)
+        wb = None
+        if weights is not None:
+            wb = weights[start : start + _CHUNK_ROWS]
+            keep &= ~np.isnan(wb) & (wb > 0)
+            wb = wb[keep]
         if not keep.all():
             block = block[keep]
         if block.shape[0] == 0:
@@ -869,12 +929,18 @@ def _moments(
             shift = block[0].copy()
         block -= shift
         n += block.shape[0]
-        s1 += block.sum(axis=0)
-        s2 += block.T @ block
+        if wb is None:
+            total += block.shape[0]
+            s1 += block.sum(axis=0)
+            s2 += block.T @ block
+        else:
+            total += float(wb.sum())
+            s1 += wb @ block
+            s2 += (block * wb[:, None]).T @ block
     if shift is None or n == 0:
         return 0, length, np.zeros(p), np.zeros((p, p)), np.zeros(p)
-    d = s1 / n
-    S = s2 / n - np.outer(d, d)
+    d = s1 / total
+    S = s2 / total - np.outer(d, d)
     S = (S + S.T) / 2
     return n, length - n, d + shift, S, shift
 
@@ -1019,7 +1085,8 @@ def _assemble(
     warnings: list[str] = []
     if n_dropped:
         warnings.append(
-            f"{n_dropped} row(s) with a missing answer were left out (listwise deletion)."
+            f"{n_dropped} row(s) with a missing answer (or a zero weight) were left out "
+            "(listwise deletion)."
         )
     for j, lv in enumerate(lvs):
         idx = st.blocks[j]
@@ -1154,6 +1221,7 @@ def _assemble(
 
 def _resample_stats(
     X: FloatArray,
+    w: FloatArray | None,
     rows: NDArray[np.intp],
     st: _Structure,
     standardize: bool,
@@ -1163,9 +1231,15 @@ def _resample_stats(
     scale: tuple[float, float] | None,
 ) -> FloatArray | None:
     Xb = X[rows]
-    mu = Xb.mean(axis=0)
-    Xc = Xb - mu
-    S_raw = Xc.T @ Xc / Xb.shape[0]
+    if w is None:
+        mu = Xb.mean(axis=0)
+        Xc = Xb - mu
+        S_raw = Xc.T @ Xc / Xb.shape[0]
+    else:
+        wb = w[rows]
+        mu = (wb @ Xb) / wb.sum()
+        Xc = Xb - mu
+        S_raw = (Xc * wb[:, None]).T @ Xc / wb.sum()
     sd = np.sqrt(np.diag(S_raw))
     if not np.all(sd > 0):
         return None
@@ -1201,6 +1275,7 @@ def _resample_stats(
 
 def _bootstrap_chunk(
     X: FloatArray,
+    w: FloatArray | None,
     rows: NDArray[np.intp],
     st: _Structure,
     standardize: bool,
@@ -1212,7 +1287,7 @@ def _bootstrap_chunk(
     out: list[FloatArray] = []
     failed = 0
     for r in rows:
-        stats = _resample_stats(X, r, st, standardize, tol, max_iter, start, scale)
+        stats = _resample_stats(X, w, r, st, standardize, tol, max_iter, start, scale)
         if stats is None:
             failed += 1
         else:
@@ -1232,6 +1307,7 @@ def _workers(n_jobs: int) -> int:
 
 def _bootstrap(
     X: FloatArray,
+    w: FloatArray | None,
     model: PathModel,
     fit: PLSResult,
     scheme: str,
@@ -1267,13 +1343,22 @@ def _bootstrap(
     results: list[tuple[FloatArray, int]]
     if workers == 1:
         results = [
-            _bootstrap_chunk(X, rows, st, standardize, tol, max_iter, start, scale)
+            _bootstrap_chunk(X, w, rows, st, standardize, tol, max_iter, start, scale)
         ]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [
                 pool.submit(
-                    _bootstrap_chunk, X, c, st, standardize, tol, max_iter, start, scale
+                    _bootstrap_chunk,
+                    X,
+                    w,
+                    c,
+                    st,
+                    standardize,
+                    tol,
+                    max_iter,
+                    start,
+                    scale,
                 )
                 for c in chunks
             ]

@@ -226,3 +226,24 @@ def test_it_names_collinear_predecessors() -> None:
         ValueError, match="A, C that predict 'B' are perfectly collinear"
     ):
         pls_path_model(data, model)
+
+
+def test_integer_weights_equal_repeated_respondents() -> None:
+    data, model = _toy(n=150)
+    weights = np.random.default_rng(4).integers(1, 4, 150)
+    repeated = {k: np.repeat(v, weights) for k, v in data.items()}
+    for standardize in (True, False):
+        weighted = pls_path_model(data, model, weights=weights, standardize=standardize)
+        plain = pls_path_model(repeated, model, standardize=standardize)
+        assert weighted.paths == pytest.approx(plain.paths, abs=1e-10)
+        assert weighted.index == pytest.approx(plain.index, abs=1e-9)
+        assert weighted.weights["A"] == pytest.approx(plain.weights["A"], abs=1e-10)
+    assert weighted.weighted
+    assert weighted.n == 150
+    boot = pls_path_model(
+        data | {"w": weights}, model, weights="w", bootstrap=20, random_state=1
+    )
+    assert boot.bootstrap is not None
+    assert boot.bootstrap.n_resamples == 20
+    with pytest.raises(ValueError, match="negative or infinite value at row 1"):
+        pls_path_model(data, model, weights=-np.ones(150))
