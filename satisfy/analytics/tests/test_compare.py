@@ -6,11 +6,14 @@ import csv
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from satisfy.analytics import (
     CSAT_SCALE,
     NPS_SCALE,
     GroupedSummary,
+    Scale,
     ScoreResult,
     adjust_p_values,
     compare,
@@ -176,3 +179,20 @@ def test_compare_groups_for_csi_uses_welch():
     assert r["a"].comparison.method == "welch"
     assert r["a"].comparison.difference == pytest.approx(75.0)
     assert r["a"].is_significant
+
+
+@given(
+    st.lists(st.integers(0, 10), min_size=2, max_size=50),
+    st.lists(st.integers(0, 10), min_size=2, max_size=50),
+    st.sampled_from(["nps", "csat", "mean"]),
+)
+def test_swapping_the_samples_mirrors_the_comparison(a, b, kind):
+    scale = {"csat": {"scale": Scale(0, 10)}, "mean": {"scale": Scale(0, 10)}}.get(
+        kind, {}
+    )
+    ab = compare(a, b, kind=kind, **scale)
+    ba = compare(b, a, kind=kind, **scale)
+    assert ab.difference == pytest.approx(-ba.difference, abs=1e-9)
+    assert ab.ci_low == pytest.approx(-ba.ci_high, abs=1e-9)
+    assert ab.p_value == pytest.approx(ba.p_value, abs=1e-12)
+    assert ab.ci_low <= ab.difference <= ab.ci_high
