@@ -146,7 +146,9 @@ class ParsedFile:
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
     text = codecs.getreader("utf-8-sig")(stream)
+    # Sniff from the first 64 kB, completed to the end of its last line.
     sample = text.read(64 * 1024)
+    sample += text.readline()
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
             sample, delimiters=",;\t|"

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -186,38 +187,11 @@ def _commit(
     progress: Progress | None,
     now: datetime,
 ) -> None:
-    new: list[Customer] = []
     update_rows = [
         (row, pk) for row, pk in zip(rows, matches, strict=True) if pk is not None
     ]
-    for row, pk in zip(rows, matches, strict=True):
-        if pk is not None:
-            continue
-        new.append(
-            Customer(
-                external_id=row.external_id or _auto_external_id(row),
-                name=row.name,
-                email=row.email,
-                phone=row.phone,
-                language=row.language,
-                segment=row.segment,
-                unit=units.get(row.unit_code) if row.unit_code else default_unit,
-                attributes=row.attributes,
-                has_consent=True if row.has_consent is None else row.has_consent,
-                opted_out_at=now if row.opted_out else None,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        if len(new) >= BATCH:
-            Customer.objects.bulk_create(new)
-            report.created += len(new)
-            new = []
-            if progress is not None and report.created % 50_000 < BATCH:
-                progress("saved", report.created)
-    if new:
-        Customer.objects.bulk_create(new)
-        report.created += len(new)
+    new_rows = [row for row, pk in zip(rows, matches, strict=True) if pk is None]
+    _insert(new_rows, units, default_unit, now, report, progress)
     for start in range(0, len(update_rows), BATCH):
         chunk = update_rows[start : start + BATCH]
         stored = Customer.objects.in_bulk([pk for _row, pk in chunk])
@@ -248,6 +222,55 @@ def _commit(
         report.updated += len(changed)
     if progress is not None:
         progress("saved", report.created + report.updated + report.unchanged)
+
+
+def _insert(
+    rows: list[CustomerRow],
+    units: dict[str, OrgUnit],
+    default_unit: OrgUnit | None,
+    now: datetime,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    """Insert new customers with executemany: the ORM's per-object work dominates
+    big imports (a million rows), and these rows are already validated."""
+    table = Customer._meta.db_table
+    columns = [
+        "external_id", "name", "email", "phone", "language", "segment", "unit_id",
+        "attributes", "has_consent", "opted_out_at", "created_at", "updated_at",
+    ]  # fmt: skip
+    names = ", ".join(f'"{column}"' for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608 - fixed names
+    default_unit_id = default_unit.pk if default_unit is not None else None
+    # The database driver adapts datetimes itself; SQLite needs Django's adapter.
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10 * BATCH):
+            chunk = rows[start : start + 10 * BATCH]
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        row.external_id or _auto_external_id(row),
+                        row.name,
+                        row.email,
+                        row.phone,
+                        row.language,
+                        row.segment,
+                        units[row.unit_code].pk if row.unit_code else default_unit_id,
+                        json.dumps(row.attributes, ensure_ascii=False),
+                        True if row.has_consent is None else row.has_consent,
+                        stamp if row.opted_out else None,
+                        stamp,
+                        stamp,
+                    )
+                    for row in chunk
+                ],
+            )
+            report.created += len(chunk)
+            if progress is not None:
+                progress("saved", report.created)
 
 
 def _state(customer: Customer) -> tuple[object, ...]:
