@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--jobs", type=int, default=1, help="processes for the bootstrap (-1: all)"
     )
+    d.add_argument("--weight", default=None, metavar="COL", help="survey weight column")
     d.add_argument("--json", action="store_true", help="print one JSON object")
 
     i = sub.add_parser("ipa", help="importance–performance matrix")
@@ -101,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--jobs", type=int, default=1)
     m.add_argument("--tol", type=float, default=1e-6)
     m.add_argument("--max-iter", type=int, default=100)
+    m.add_argument("--weight", default=None, metavar="COL", help="survey weight column")
     m.add_argument("--json", action="store_true")
 
     g = sub.add_parser("gaps", help="expectation vs perception gaps (SERVQUAL)")
@@ -196,6 +198,8 @@ def _drivers_json(r: DriverResult) -> dict[str, Any]:
         "n": r.n,
         "n_dropped": r.n_dropped,
         "missing": r.missing,
+        "weighted": r.weighted,
+        "n_effective": r.n_effective,
         "r2": r.r2,
         "importance": headline,
         "importance_unit": "standardised coefficient" if regression else "share of R²",
@@ -218,7 +222,8 @@ def _drivers_json(r: DriverResult) -> dict[str, Any]:
 
 def _run_drivers(args: argparse.Namespace) -> dict[str, Any]:
     drivers = _split(args.drivers, "drivers")
-    data = _read_csv(args.data, [args.target, *drivers])
+    extra = [args.weight] if args.weight else []
+    data = _read_csv(args.data, [args.target, *drivers, *extra])
     try:
         result = key_drivers(
             data,
@@ -229,6 +234,7 @@ def _run_drivers(args: argparse.Namespace) -> dict[str, Any]:
             alpha=args.alpha,
             random_state=args.seed,
             n_jobs=args.jobs,
+            weights=data[args.weight] if args.weight else None,
         )
     except ValueError as exc:
         raise _InputError(f"{args.data}: {exc}") from None
@@ -320,6 +326,8 @@ def _pls_json(r: PLSResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "n": r.n,
         "n_dropped": r.n_dropped,
+        "weighted": r.weighted,
+        "n_effective": r.n_effective,
         "scheme": r.scheme,
         "standardized": r.standardized,
         "converged": r.converged,
@@ -390,7 +398,8 @@ def _pls_json(r: PLSResult) -> dict[str, Any]:
 
 def _run_pls(args: argparse.Namespace) -> dict[str, Any]:
     model = _load_model(args.model, args.data)
-    data = _read_csv(args.data, list(model.indicators))
+    extra = [args.weight] if args.weight else []
+    data = _read_csv(args.data, [*model.indicators, *extra])
     try:
         result = pls_path_model(
             data,
@@ -403,6 +412,7 @@ def _run_pls(args: argparse.Namespace) -> dict[str, Any]:
             alpha=args.alpha,
             random_state=args.seed,
             n_jobs=args.jobs,
+            weights=data[args.weight] if args.weight else None,
         )
     except ValueError as exc:
         raise _InputError(f"{args.data}: {exc}") from None

@@ -421,3 +421,36 @@ def test_the_satisfy_command_dispatches_analyze(
     assert code == 0
     assert out["importance_unit"] == "standardised coefficient"
     assert out["importance"]["resolution"] == out["coefficients"]["resolution"]
+
+
+def test_weight_column_is_used(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = _write_answers(tmp_path)
+    lines = data.read_text().splitlines()
+    weighted = tmp_path / "weighted.csv"
+    weighted.write_text(
+        "\n".join(
+            [lines[0] + ",w"]
+            + [f"{row},{1 + k % 3}" for k, row in enumerate(lines[1:])]
+        )
+        + "\n"
+    )
+    code, out, _ = _run(
+        capsys,
+        [
+            "drivers",
+            "--data",
+            str(weighted),
+            "--target",
+            "csat_overall",
+            "--drivers",
+            "access,resolution,treatment",
+            "--weight",
+            "w",
+            "--json",
+        ],
+    )
+    assert code == 0
+    assert out["weighted"] is True
+    assert out["n_effective"] < out["n"]
