@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from satisfy.analytics.ipa import (
     describe_drivers,
@@ -61,3 +63,32 @@ def test_from_answers_rescales_performance() -> None:
     ipa, drv = ipa_from_data(d, "y", ["a", "b"], scale=(1, 5))
     assert ipa.item("a").performance == pytest.approx(100 * (20 / 7 - 1) / 4)
     assert ipa.item("a").importance == pytest.approx(drv.shares["a"])
+
+
+_values = st.floats(min_value=0, max_value=100, allow_nan=False)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from("abcdefgh"), st.tuples(_values, _values), min_size=1
+    )
+)
+def test_quadrants_agree_with_the_stated_cut_points(
+    items: dict[str, tuple[float, float]],
+) -> None:
+    r = importance_performance(
+        {k: v[0] for k, v in items.items()}, {k: v[1] for k, v in items.items()}
+    )
+    for it in r.items:
+        high_importance = it.importance >= r.importance_cut
+        high_performance = it.performance >= r.performance_cut
+        expected = {
+            (True, False): "concentrate_here",
+            (True, True): "keep_up_the_good_work",
+            (False, False): "low_priority",
+            (False, True): "possible_overkill",
+        }[(high_importance, high_performance)]
+        assert it.quadrant == expected
+    ranks = [r.item(n).importance_rank for n in r.focus_areas]
+    assert ranks == sorted(ranks)
+    assert all(r.item(n).quadrant == "concentrate_here" for n in r.focus_areas)
