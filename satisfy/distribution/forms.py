@@ -15,6 +15,11 @@ CHANNEL_CHOICES = [
     ("qr", _("QR code")),
     ("short_code", _("Short code")),
 ]
+ALLOCATION_LABELS = {
+    "proportional": _("Proportional"),
+    "equal": _("Equal per stratum"),
+    "minimum": _("Proportional with a minimum"),
+}
 
 
 class WaveForm(forms.Form):
@@ -80,7 +85,8 @@ class SampleForm(forms.Form):
         help_text=_("e.g. region, tier — or agent, queue for interactions"),
     )
     allocation = forms.ChoiceField(
-        label=_("Allocation"), choices=[(a, a) for a in ALLOCATIONS]
+        label=_("Allocation"),
+        choices=[(a, ALLOCATION_LABELS.get(a, a)) for a in ALLOCATIONS],
     )
     minimum = forms.IntegerField(label=_("Minimum per stratum"), min_value=0, initial=0)
     seed = forms.IntegerField(label=_("Seed (blank: random, recorded)"), required=False)
