@@ -128,6 +128,7 @@ from satisfy.analytics.acsi import (
     match_columns,
 )
 from satisfy.analytics.charts_drivers import (
+    ECSI_LAYOUT,
     driver_chart_svg,
     gap_chart_svg,
     ipa_chart_svg,
@@ -169,6 +170,7 @@ from satisfy.analytics.pls import (
 
 __all__ += [
     "ACSI_MODEL",
+    "ECSI_LAYOUT",
     "ECSI_MODEL",
     "POST_CONTACT_DRIVERS",
     "BlockReliability",
