@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -98,14 +96,14 @@ def test_summary_input_gives_the_same_result() -> None:
     assert b.importance == pytest.approx(a.importance, abs=1e-12)
 
 
-def test_lmg_with_15_drivers_is_exact_and_fast() -> None:
+def test_lmg_with_15_drivers_adds_up_to_r2() -> None:
     rng = np.random.default_rng(5)
     X = rng.normal(size=(400, 15))
     y = X @ rng.uniform(0, 1, 15) + rng.normal(size=400)
     data = {"y": y} | {f"x{k}": X[:, k] for k in range(15)}
-    start = time.perf_counter()
-    res = key_drivers(data, "y", [f"x{k}" for k in range(15)])
-    assert time.perf_counter() - start < 5  # the benchmark measures it properly
+    res = key_drivers(
+        data, "y", [f"x{k}" for k in range(15)]
+    )  # timing: benchmarks/analysis.py
     assert sum(res.importance.values()) == pytest.approx(res.r2, abs=1e-10)
 
 
