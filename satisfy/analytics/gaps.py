@@ -23,6 +23,7 @@ __all__ = [
     "GapResult",
     "GapTable",
     "UnitGap",
+    "describe_gaps",
     "gap_analysis",
     "paired_gap",
     "unit_vs_company",
@@ -362,3 +363,68 @@ def unit_vs_company(
         p_value=p,
         alpha=alpha,
     )
+
+
+def _minus(x: float) -> str:
+    return f"{x:.2f}".replace("-", "−")
+
+
+def describe_gaps(table: GapTable, *, labels: Mapping[str, str] | None = None) -> str:
+    """One plain-language paragraph on the largest gaps of a gap table.
+
+    Parameters
+    ----------
+    table
+        The result of :func:`gap_analysis`.
+    labels
+        Item or dimension code → wording for people.
+
+    Returns
+    -------
+    str
+        The largest shortfall (and, if any, the largest surplus) among the
+        dimensions, or among the items when there are no dimensions, with its
+        interval, and how many items fall short beyond noise (Holm-adjusted).
+
+    Examples
+    --------
+    >>> d = {"E1": [7, 6, 7, 5, 6], "P1": [5, 6, 4, 5, 4], "E2": [6, 6, 7, 7, 6],
+    ...      "P2": [6, 5, 7, 6, 6]}
+    >>> t = gap_analysis(d, {"reliability": ("E1", "P1"), "empathy": ("E2", "P2")})
+    >>> print(describe_gaps(t))  # doctest: +NORMALIZE_WHITESPACE
+    The largest shortfall is Reliability: perception is 1.40 points below expectation
+    (95% interval −3.07 to 0.27, n = 5). 0 of 2 items fall short of expectation beyond
+    chance (Holm-adjusted p < 0.05).
+    """
+    names = labels or {}
+
+    def label(code: str) -> str:
+        return names.get(code, code[:1].upper() + code[1:].replace("_", " "))
+
+    rows = table.dimensions or table.items
+    level = round(100 * (1 - table.alpha))
+    text: list[str] = []
+    worst = min(rows.items(), key=lambda kv: kv[1].gap)
+    best = max(rows.items(), key=lambda kv: kv[1].gap)
+    for kind, (code, g), word in (
+        ("shortfall", worst, "below"),
+        ("surplus", best, "above"),
+    ):
+        if (kind == "shortfall" and g.gap < 0) or (kind == "surplus" and g.gap > 0):
+            text.append(
+                f"The largest {kind} is {label(code)}: {table.actual_label} is "
+                f"{abs(g.gap):.2f} points {word} {table.reference_label} ({level}% interval "
+                f"{g.ci_low:.2f} to {g.ci_high:.2f}, n = {g.n}).".replace("-", "−")
+            )
+    if not text:
+        text.append(f"No gap between {table.actual_label} and {table.reference_label}.")
+    short = sum(
+        1
+        for k, g in table.items.items()
+        if g.gap < 0 and table.p_adjusted[k] < table.alpha
+    )
+    text.append(
+        f"{short} of {len(table.items)} items fall short of {table.reference_label} beyond "
+        f"chance (Holm-adjusted p < {table.alpha:g})."
+    )
+    return " ".join(text)

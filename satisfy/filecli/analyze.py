@@ -31,7 +31,12 @@ import yaml
 
 from satisfy.analytics.acsi import ACSI_MODEL, ECSI_MODEL, match_columns
 from satisfy.analytics.drivers import DriverResult, key_drivers
-from satisfy.analytics.gaps import GapResult, gap_analysis, unit_vs_company
+from satisfy.analytics.gaps import (
+    GapResult,
+    describe_gaps,
+    gap_analysis,
+    unit_vs_company,
+)
 from satisfy.analytics.ipa import describe_drivers, ipa_from_data
 from satisfy.analytics.pls import PathModel, PLSResult, pls_path_model
 
@@ -578,6 +583,7 @@ def _run_gaps(args: argparse.Namespace) -> dict[str, Any]:
         "alpha": table.alpha,
         "items": {k: row(g, table.p_adjusted[k]) for k, g in table.items.items()},
         "dimensions": {k: row(g, None) for k, g in table.dimensions.items()},
+        "summary": describe_gaps(table),
         "unit": unit,
         "warnings": list(table.warnings),
     }

@@ -247,6 +247,7 @@ def test_gaps_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert out["items"]["reliability_1"]["gap"] == pytest.approx(-1.2)
     assert out["items"]["reliability_1"]["n"] == 5
     assert "Reliability" in out["dimensions"]
+    assert out["summary"].startswith("The largest shortfall is Reliability")
 
 
 def test_ipa_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
