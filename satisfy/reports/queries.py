@@ -255,6 +255,11 @@ def raw_histograms(
             rnames.append("bucket")
         else:
             rnames.append(RAW_BY[name].removeprefix("response__"))
+    if not rnames:
+        total = resp.count()
+        if total:
+            out[(RESPONSES, "", "")][0] += total
+        return dict(out)
     for row in resp.values_list(*rnames).annotate(n=Count("id")).order_by():
         *groups, n = row
         out[(*(_as_day(g) for g in groups), RESPONSES, "", "")][0] += n
