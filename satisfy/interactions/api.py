@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
@@ -150,16 +151,17 @@ def interaction_event(request: HttpRequest, payload: EventIn) -> dict[str, Any]:
     ):
         raise Http404("No such interaction.")
     try:
-        interaction, decisions = apply_interaction_event(
-            event=InteractionEvent(**payload.dict())
-        )
+        # One transaction: an event that cannot be placed in the tree stores nothing.
+        with transaction.atomic():
+            interaction, decisions = apply_interaction_event(
+                event=InteractionEvent(**payload.dict())
+            )
+            if interaction.unit is None or not scope.can_manage_unit_path(
+                interaction.unit.path
+            ):
+                raise EventError("unit_code", "give unit_code or a known agent_code")
     except EventError as exc:
         raise _invalid(exc.field, str(exc)) from None
-    if interaction.unit is None or not scope.can_manage_unit_path(
-        interaction.unit.path
-    ):
-        # An event without a unit (and no known agent) cannot be placed in the tree.
-        raise _invalid("unit_code", "give unit_code or a known agent_code")
     return {
         "interaction": _interaction(interaction),
         "decisions": [

@@ -25,6 +25,7 @@ class OperationsFilterForm(forms.Form):
         required=False,
         empty_label=_("Everything I can see"),
     )
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
     queue = forms.ChoiceField(label=_("Queue / type"), required=False)
     interval = forms.TypedChoiceField(
         label=_("Interval"),
@@ -34,16 +35,32 @@ class OperationsFilterForm(forms.Form):
         required=False,
     )
     answer_within = forms.FloatField(
-        label=_("Answered within (s)"), min_value=0, max_value=3600, required=False
+        label=_("Answered within (s)"),
+        min_value=0,
+        max_value=3600,
+        required=False,
+        initial=20,
     )
     target = forms.FloatField(
-        label=_("Service-level target %"), min_value=1, max_value=99, required=False
+        label=_("Service-level target %"),
+        min_value=1,
+        max_value=99,
+        required=False,
+        initial=80,
     )
 
     def __init__(
-        self, *args: Any, units: QuerySet[OrgUnit], queues: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit],
+        queues: list[str],
+        channels: list[tuple[str, str]],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        channel_field = self.fields["channel"]
+        if isinstance(channel_field, forms.ChoiceField):
+            channel_field.choices = [("", _("All channels")), *channels]
         unit_field = self.fields["unit"]
         if isinstance(unit_field, forms.ModelChoiceField):
             unit_field.queryset = units.order_by("path")

@@ -14,7 +14,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from satisfy.analytics.contact_centre import QueueKpis, QueueSummary, queue_kpis
+from satisfy.analytics.contact_centre import (
+    AgentResolution,
+    QueueKpis,
+    QueueSummary,
+    queue_kpis,
+)
 from satisfy.analytics.staffing import StaffingResult, staffing_by_interval
 from satisfy.interactions import queries
 from satisfy.interactions.models import Interaction
@@ -44,6 +49,7 @@ class Row:
     label: str
     key: dict[str, Any]
     kpis: QueueKpis
+    resolution: AgentResolution | None = None
 
     @property
     def service_level(self) -> float | None:
@@ -161,20 +167,6 @@ def operations_report(
             pk__in=[k[0] for k in by_unit if k[0] is not None]
         ).values_list("pk", "name")
     )
-    agent_rows = []
-    for (agent_id, agent_key), summary in sorted(
-        by_agent.items(), key=lambda kv: -kv[1].answered
-    ):
-        if agent_id is None and not agent_key:
-            continue  # abandoned calls have no agent
-        label = agent_names.get(agent_id, "") if agent_id is not None else agent_key
-        agent_rows.append(
-            Row(
-                label or str(agent_key),
-                {"agent": agent_id, "agent_key": agent_key},
-                queue_kpis(summary),
-            )
-        )
     resolution = (
         queries.resolution_report(
             interactions, period=period, window_days=s.fcr_window_days
@@ -182,6 +174,24 @@ def operations_report(
         if with_resolution
         else None
     )
+    acr = {a.agent: a for a in resolution.agents} if resolution is not None else {}
+    agent_rows = []
+    for (agent_id, agent_key), summary in sorted(
+        by_agent.items(), key=lambda kv: -kv[1].answered
+    ):
+        if agent_id is None and not agent_key:
+            continue  # abandoned calls have no agent
+        label = agent_names.get(agent_id, "") if agent_id is not None else agent_key
+        # the key resolution_report gives each agent
+        acr_key = agent_key or (f"agent:{agent_id}" if agent_id is not None else "")
+        agent_rows.append(
+            Row(
+                label or str(agent_key),
+                {"agent": agent_id, "agent_key": agent_key},
+                queue_kpis(summary),
+                acr.get(acr_key),
+            )
+        )
     outcomes = queries.outcome_counts(rows)
     return OperationsReport(
         period=period,
@@ -234,7 +244,7 @@ def kpis_json(k: QueueKpis) -> dict[str, Any]:
     }
 
 
-def default_period(interactions: QuerySet[Interaction], days: int = 7) -> Period:
+def default_period(interactions: QuerySet[Interaction], days: int = 28) -> Period:
     """The last ``days`` days with data in scope (today when there is none)."""
     found = queries.data_range(interactions)
     if found is None:

@@ -310,8 +310,9 @@ def resolution_report(
     """FCR by the repeat-contact method and ACR per agent for one period.
 
     Contacts up to ``window_days`` after the period are read so that a repeat after
-    the period's end still counts; contacts whose window runs past the last stored
-    contact are censored (not evaluable), as the library defines.
+    the period's end still counts. Only answered contacts whose whole window lies
+    before the last stored contact are in the base (so the last ``window_days`` of
+    data have no FCR yet).
     """
     start, end = period.bounds()
     rows = interactions.filter(
@@ -334,7 +335,10 @@ def resolution_report(
     customers = _customer_keys(keys, ids)
     seconds = np.array([a.timestamp() for a in arrived], dtype=np.float64)
     data_end = min(last.timestamp(), (end + timedelta(days=window_days)).timestamp())
-    inside = seconds < end.timestamp()
+    # Only contacts whose whole window was observed form the base: near the end of
+    # the data a repeat is visible but its absence is not, and keeping the repeats
+    # alone would bias FCR downwards.
+    inside = (seconds < end.timestamp()) & (seconds + window_days * 86_400 <= data_end)
     answered = np.array([o == Outcome.ANSWERED for o in outcome]) & inside
     repeat = repeat_contacts(
         customers,
