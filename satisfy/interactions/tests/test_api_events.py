@@ -70,7 +70,8 @@ def test_a_call_is_built_from_its_events_and_handed_to_the_trigger(
     stored = Interaction.objects.get(external_id="live-1")
     assert stored.ivr_seconds == 30.0
     assert stored.unit == org.north_team
-    assert stored.customer is not None and stored.customer.external_id == "K1"
+    assert stored.customer is not None
+    assert stored.customer.external_id == "K1"
     assert TriggerDecision.objects.filter(interaction=stored).count() == 1
 
 

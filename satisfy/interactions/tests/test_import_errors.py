@@ -49,7 +49,8 @@ def test_missing_columns_list_what_is_expected_and_found(tmp_path: Path) -> None
         read_interactions(path)
 
     message = str(caught.value)
-    assert "wait_seconds" in message and "arrived_at" in message
+    assert "wait_seconds" in message
+    assert "arrived_at" in message
     assert "'id', 'start', 'result'" in message
 
 
