@@ -138,7 +138,11 @@ def main() -> None:
     )
     show(f"NPS + CSAT + CSI for {groups:,} units from summaries", t_units, target=0.010)
     show(
-        f"  ... and build the {groups:,} NPS result objects",
+        f"  ... as JSON-ready dicts for {groups:,} units (to_dict)",
+        timed(lambda: nps(grouped_nps).to_dict(), repeat),
+    )
+    show(
+        f"  ... as {groups:,} NPSResult objects (items)",
         timed(lambda: nps(grouped_nps).items(), repeat),
     )
     daily = [s_nps] * 365

@@ -10,7 +10,7 @@ excluded from the base, effective n and design effect when weighted). Shares are
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -285,5 +285,23 @@ class GroupedScores:
         ]
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
-        """``{str(label): result.to_dict()}``."""
-        return {str(label): res.to_dict() for label, res in self.items()}
+        """``{str(label): result.to_dict()}``, built without the result objects."""
+        names = [f.name for f in fields(self.result_type)]
+        defaults = {f.name: f.default for f in fields(self.result_type)}
+        columns = {
+            name: col.tolist() if hasattr(col, "tolist") else list(col)
+            for name, col in self.columns.items()
+        }
+        out: dict[str, dict[str, Any]] = {}
+        for i, label in enumerate(self.labels):
+            row: dict[str, Any] = {}
+            for name in names:
+                if name in columns:
+                    val = columns[name][i]
+                else:
+                    val = self.constants.get(name, defaults[name])
+                if isinstance(val, float) and not math.isfinite(val):
+                    val = None
+                row[name] = val
+            out[str(label)] = row
+        return out

@@ -218,3 +218,16 @@ def test_results_are_frozen_and_serialisable():
         r.value = 1.0  # type: ignore[misc]
     out = json.loads(json.dumps(r.to_dict()))
     assert {"value", "n", "ci_low", "ci_high", "method", "promoters"} <= set(out)
+
+
+def test_grouped_to_dict_equals_each_result_to_dict():
+    g = GroupedSummary.from_values(
+        [10, 9, 0, 7, 10, 3, 4], ["a", "a", "a", "b", "b", "c", "c"], scale=Scale(0, 10)
+    )
+    for scores in (
+        nps(g),
+        csat(g, scale=Scale(0, 10)),
+        ces(g, scale=Scale(0, 10)),
+        csi(g),
+    ):
+        assert scores.to_dict() == {str(k): r.to_dict() for k, r in scores.items()}
