@@ -96,11 +96,17 @@ class ResponseIn(Schema):
     invitation_token: str | None = Field(None, max_length=64)
 
 
+def _ordered_answers() -> Prefetch[Any, Any, Any]:
+    return Prefetch(
+        "answers",
+        queryset=Answer.objects.order_by("question_code", "item_code", "part", "pk"),
+    )
+
+
 def _with_answers(rows: QuerySet[SurveyResponse]) -> QuerySet[SurveyResponse]:
     """Everything ResponseOut reads, in three queries whatever the number of rows."""
-    ordered = Answer.objects.order_by("question_code", "item_code", "part", "pk")
     return rows.select_related("survey", "version", "unit", "agent").prefetch_related(
-        Prefetch("answers", queryset=ordered)
+        _ordered_answers()
     )
 
 
@@ -222,9 +228,8 @@ def submit(
         )
     except ResponseClosedError as exc:
         raise HttpError(409, str(exc)) from None
-    return (201 if created else 200), _with_answers(SurveyResponse.objects.all()).get(
-        pk=response.pk
-    )
+    stored = _with_answers(SurveyResponse.objects.all()).get(pk=response.pk)
+    return (201 if created else 200), stored
 
 
 @router.get("/surveys/{slug}/responses", response=list[ResponseOut])
