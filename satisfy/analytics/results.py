@@ -211,6 +211,14 @@ class MultipleComparisonResult:
         return tuple(g.group for g in self.groups if g.is_significant)
 
 
+def _json_values(column: Any) -> list[Any]:
+    """Column as Python values, non-finite floats as ``None`` (as ``to_dict`` does)."""
+    values: list[Any] = column.tolist() if hasattr(column, "tolist") else list(column)
+    if values and isinstance(values[0], float):
+        return [v if math.isfinite(v) else None for v in values]
+    return values
+
+
 def code_label(code: float) -> str:
     """Text of an NA code used as a JSON key: ``99.0`` → ``"99"``."""
     return str(int(code)) if float(code).is_integer() else str(code)
@@ -286,22 +294,21 @@ class GroupedScores:
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """``{str(label): result.to_dict()}``, built without the result objects."""
+        count = len(self.labels)
+        per_field: list[list[Any]] = []
+        for f in fields(self.result_type):
+            if f.name in self.columns:
+                values = list(_json_values(self.columns[f.name]))
+            else:
+                value = self.constants.get(f.name, f.default)
+                if isinstance(value, float) and not math.isfinite(value):
+                    value = None
+                values = [value] * count
+            per_field.append(values)
         names = [f.name for f in fields(self.result_type)]
-        defaults = {f.name: f.default for f in fields(self.result_type)}
-        columns = {
-            name: col.tolist() if hasattr(col, "tolist") else list(col)
-            for name, col in self.columns.items()
+        return {
+            str(label): dict(zip(names, row, strict=True))
+            for label, row in zip(
+                self.labels, zip(*per_field, strict=True), strict=True
+            )
         }
-        out: dict[str, dict[str, Any]] = {}
-        for i, label in enumerate(self.labels):
-            row: dict[str, Any] = {}
-            for name in names:
-                if name in columns:
-                    val = columns[name][i]
-                else:
-                    val = self.constants.get(name, defaults[name])
-                if isinstance(val, float) and not math.isfinite(val):
-                    val = None
-                row[name] = val
-            out[str(label)] = row
-        return out
