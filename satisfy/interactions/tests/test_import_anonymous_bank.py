@@ -84,6 +84,7 @@ def test_kpis_from_the_database_equal_the_librarys_on_the_file(
     flags_base = report["repeat_contacts"]
     assert 0 < resolution.repeat.evaluable <= flags_base["evaluable"]
     assert resolution.repeat.contacts < flags_base["contacts"]
+    assert resolution.repeat.fcr_rate is not None
     assert 0 < resolution.repeat.fcr_rate < 1
 
 
