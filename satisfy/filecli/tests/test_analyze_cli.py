@@ -397,14 +397,16 @@ def test_gaps_unit_against_the_rest_of_the_company(
     assert "no row has branch = 'West'" in err
 
 
-def test_the_satisfy_command_dispatches_analyze(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    from satisfy.cli import main as satisfy_main
+def test_the_satisfy_command_dispatches_analyze(tmp_path: Path) -> None:
+    import subprocess
+    import sys
 
     data = _write_answers(tmp_path)
-    code = satisfy_main(
+    done = subprocess.run(
         [
+            sys.executable,
+            "-m",
+            "satisfy.cli",
             "analyze",
             "drivers",
             "--data",
@@ -416,10 +418,14 @@ def test_the_satisfy_command_dispatches_analyze(
             "--method",
             "regression",
             "--json",
-        ]
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
     )
-    out = json.loads(capsys.readouterr().out)
-    assert code == 0
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
     assert out["importance_unit"] == "standardised coefficient"
     assert out["importance"]["resolution"] == out["coefficients"]["resolution"]
 
