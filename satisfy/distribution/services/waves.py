@@ -125,8 +125,20 @@ def launch_wave(
     )
     members = (
         SampleMember.objects.filter(sample__wave=wave)
-        .select_related("customer", "customer__unit", "interaction")
         .order_by("pk")
+        .values_list(
+            "customer_id",
+            "channel",
+            "stratum",
+            "interaction_id",
+            "interaction__unit_id",
+            "interaction__agent_id",
+            "customer__email",
+            "customer__phone",
+            "customer__language",
+            "customer__name",
+            "customer__unit_id",
+        )
     )
     created = skipped = 0
     send_at = max(wave.starts_at, launched_at)
@@ -136,7 +148,7 @@ def launch_wave(
     def flush() -> None:
         nonlocal created
         if batch:
-            create_invitations_bulk(
+            created += create_invitations_bulk(
                 survey=wave.survey,
                 definition=definition,
                 wave=wave,
@@ -145,32 +157,41 @@ def launch_wave(
                 expires_at=wave.closes_at,
                 now=launched_at,
             )
-            created += len(batch)
             batch.clear()
 
-    for member in members.iterator(chunk_size=batch_size):
-        if member.customer_id in invited or not member.channel:
+    for (
+        customer_id,
+        channel,
+        stratum,
+        interaction_id,
+        interaction_unit_id,
+        agent_id,
+        email,
+        phone,
+        language,
+        name,
+        customer_unit_id,
+    ) in members.iterator(chunk_size=batch_size):
+        if customer_id in invited or not channel:
             skipped += 1
             continue
-        invited.add(member.customer_id)
-        customer = member.customer
-        interaction = member.interaction
+        invited.add(customer_id)
         batch.append(
             NewInvitation(
-                customer=customer,
-                channel=member.channel,
-                address=customer.email
-                if member.channel == "email"
-                else customer.phone
-                if member.channel == "sms"
+                customer_id=customer_id,
+                channel=channel,
+                address=email
+                if channel == "email"
+                else phone
+                if channel == "sms"
                 else "",
-                stratum=member.stratum,
-                sms_mode=mode if member.channel == "sms" else "",
-                interaction=interaction,
-                unit=interaction.unit
-                if interaction is not None and interaction.unit_id
-                else None,
-                agent=interaction.agent if interaction is not None else None,
+                language=language,
+                customer_name=name,
+                stratum=stratum,
+                sms_mode=mode if channel == "sms" else "",
+                interaction_id=interaction_id,
+                unit_id=interaction_unit_id or customer_unit_id,
+                agent_id=agent_id,
             )
         )
         if len(batch) >= batch_size:
