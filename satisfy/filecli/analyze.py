@@ -596,6 +596,8 @@ def _gaps_text(out: dict[str, Any]) -> str:
             f"  {k:<24} {g['gap']:+7.2f}  [{g['ci_low']:+.2f}, {g['ci_high']:+.2f}]  "
             f"p = {g['p_value']:.3g}  n = {g['n']}"
         )
+    if out.get("summary"):
+        lines.append(out["summary"])
     if out.get("unit"):
         unit = out["unit"]
         for score, g in unit["scores"].items():
