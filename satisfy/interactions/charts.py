@@ -28,8 +28,8 @@ class Series:
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
-    for step in (1, 2, 2.5, 5):
-        for power in range(-3, 9):
+    for power in range(-3, 10):
+        for step in (1, 2, 2.5, 5):
             top = step * 10**power
             if top >= value:
                 return float(top)

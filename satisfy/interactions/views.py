@@ -109,7 +109,7 @@ def operations(request: HttpRequest) -> HttpResponse:
     )
     report = operations_report(rows, period=period, settings=settings)
     labels = [r.label for r in report.intervals]
-    every = max(1, len(labels) // 12)
+    every = max(1, -(-len(labels) // 12))  # at most 12 labels on the axis
     context.update(
         {
             "report": report,

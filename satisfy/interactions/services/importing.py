@@ -329,17 +329,17 @@ def _copy_postgres(frame: pd.DataFrame, progress: Progress | None) -> None:
     total = len(frame)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor, for copy()
-        sql = f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '')"
+        sql = f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         with raw.copy(sql) as copy:
             for start in range(0, total, COPY_CHUNK):
                 buffer = io.StringIO()
-                # Strings quoted, NULLs as bare empty fields: "" stays an empty string.
+                # NULL is \N, so an empty field stays an empty string.
                 frame.iloc[start : start + COPY_CHUNK].to_csv(
                     buffer,
                     header=False,
                     index=False,
-                    quoting=csv.QUOTE_NONNUMERIC,
-                    na_rep="",
+                    quoting=csv.QUOTE_MINIMAL,
+                    na_rep="\\N",
                 )
                 copy.write(buffer.getvalue())
                 if progress is not None:
