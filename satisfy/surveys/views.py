@@ -134,6 +134,8 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "counts": counts,
             "latest": responses.order_by("-started_at")[:25],
             "can_manage": can_manage_survey(user, survey),
+            "has_unpublished_changes": survey.current_version is None
+            or survey.draft_definition != survey.current_version.definition,
             "public_url": public_url,
         },
     )
