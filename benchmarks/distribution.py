@@ -19,6 +19,7 @@ import argparse
 import csv
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,7 +48,18 @@ def _write_csv(path: Path, count: int) -> None:
     languages = ["en", "en", "en", "zh-Hans", "es"]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Customer no", "Name", "E-mail", "Mobile", "Language", "Region", "Tier", "Consumption"])
+        writer.writerow(
+            [
+                "Customer no",
+                "Name",
+                "E-mail",
+                "Mobile",
+                "Language",
+                "Region",
+                "Tier",
+                "Consumption",
+            ]
+        )
         for i in range(count):
             writer.writerow(
                 [
@@ -63,8 +75,40 @@ def _write_csv(path: Path, count: int) -> None:
             )
 
 
-def _report(label: str, seconds: float, target: str) -> None:
-    print(f"{label:<52} {seconds:8.2f} s   (target {target})")  # noqa: T201
+class Clock:
+    """Wall and CPU time of a block; CPU time shows the cost on a busy machine."""
+
+    def __enter__(self) -> Clock:
+        self.wall = time.perf_counter()
+        self.cpu = time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def _report(label: str, clock: Clock, target: str) -> None:
+    print(
+        f"{label:<56} wall {clock.wall:7.2f} s  cpu {clock.cpu:7.2f} s  (target {target})"
+    )
+
+
+SMTP_SERVER = """
+import sys
+from aiosmtpd.controller import Controller
+class Count:
+    received = 0
+    async def handle_DATA(self, server, session, envelope):
+        Count.received += 1
+        return "250 OK"
+controller = Controller(Count(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+sys.stdin.read()
+controller.stop()
+print(Count.received, flush=True)
+"""
 
 
 def main(argv: list[str]) -> int:
@@ -85,12 +129,17 @@ def main(argv: list[str]) -> int:
         from satisfy.customers.importing import ColumnMapping
         from satisfy.customers.services import import_customers
         from satisfy.distribution.models import ChannelMessage, Invitation
-        from satisfy.distribution.services import create_wave, deliver_all_due, draw_sample, launch_wave
-        from satisfy.distribution.tests.smtp_server import smtp_server
+        from satisfy.distribution.services import (
+            create_wave,
+            deliver_all_due,
+            draw_sample,
+            launch_wave,
+        )
+        from satisfy.distribution.tests.smtp_server import free_port
         from satisfy.org.services import create_unit
         from satisfy.surveys.services import create_survey_from_template, publish_survey
 
-        print(f"database: {settings.DATABASES['default']['ENGINE']}")  # noqa: T201
+        print(f"database: {settings.DATABASES['default']['ENGINE']}")
         csv_path = data_dir / "customers.csv"
         _write_csv(csv_path, args.customers)
         size_mb = csv_path.stat().st_size / 1e6
@@ -98,64 +147,126 @@ def main(argv: list[str]) -> int:
 
         # 1. import
         mapping = ColumnMapping.from_dict(
-            {"external_id": "Customer no", "email": "E-mail", "phone": "Mobile", "name": "Name"}
+            {
+                "external_id": "Customer no",
+                "email": "E-mail",
+                "phone": "Mobile",
+                "name": "Name",
+            }
         )
-        started = time.perf_counter()
-        with csv_path.open("rb") as stream:
-            report = import_customers(stream=stream, filename="customers.csv", mapping=mapping, default_unit=unit)
-        elapsed = time.perf_counter() - started
+        with Clock() as clock, csv_path.open("rb") as stream:
+            report = import_customers(
+                stream=stream,
+                filename="customers.csv",
+                mapping=mapping,
+                default_unit=unit,
+            )
         assert report.ok, report.problems[:5]
-        _report(f"1. import {report.created:,} customers ({size_mb:.0f} MB CSV)", elapsed, "< 60 s")
+        _report(
+            f"1. import {report.created:,} customers ({size_mb:.0f} MB CSV)",
+            clock,
+            "< 60 s",
+        )
 
         # 2. stratified sample
-        survey = create_survey_from_template(template_code="post-contact", slug="bench", unit=unit, created_by=None)
+        survey = create_survey_from_template(
+            template_code="post-contact", slug="bench", unit=unit, created_by=None
+        )
         publish_survey(survey=survey, published_by=None)
         survey.refresh_from_db()
         now = timezone.now()
         wave = create_wave(
-            survey=survey, name="bench", channels=["email"], starts_at=now - timedelta(minutes=1), closes_at=now + timedelta(days=30)
+            survey=survey,
+            name="bench",
+            channels=["email"],
+            starts_at=now - timedelta(minutes=1),
+            closes_at=now + timedelta(days=30),
         )
-        started = time.perf_counter()
-        sample = draw_sample(
-            wave=wave, method="stratified", n=min(args.sample, args.customers), strata=["region", "tier"], seed=1
+        with Clock() as clock:
+            sample = draw_sample(
+                wave=wave,
+                method="stratified",
+                n=min(args.sample, args.customers),
+                strata=["region", "tier"],
+                seed=1,
+            )
+        _report(
+            f"2. stratified sample {sample.n:,} of {sample.population_n:,} (database)",
+            clock,
+            "< 5 s",
         )
-        elapsed = time.perf_counter() - started
-        _report(f"2. stratified sample {sample.n:,} of {sample.population_n:,} (database)", elapsed, "< 5 s")
-        labels = [f"{random.Random(i).choice('abcde')}|{i % 4}" for i in range(args.customers)]
-        started = time.perf_counter()
-        stratified_sample(labels, min(args.sample, args.customers), random_state=1)
-        _report("   of which the pure draw (satisfy.analytics.sampling)", time.perf_counter() - started, "-")
+        rng = random.Random(3)
+        labels = [
+            f"{rng.choice('abcde')}|{rng.choice('wxyz')}" for _ in range(args.customers)
+        ]
+        with Clock() as clock:
+            stratified_sample(labels, min(args.sample, args.customers), random_state=1)
+        _report("   the draw alone (satisfy.analytics.sampling)", clock, "-")
 
         # 3. render and queue invitations
         if args.invitations != sample.n:
             wave = create_wave(
-                survey=survey, name="queue", channels=["email"], starts_at=now - timedelta(minutes=1), closes_at=now + timedelta(days=30)
+                survey=survey,
+                name="queue",
+                channels=["email"],
+                starts_at=now - timedelta(minutes=1),
+                closes_at=now + timedelta(days=30),
             )
-            sample = draw_sample(wave=wave, method="simple", n=min(args.invitations, args.customers), seed=2)
-        started = time.perf_counter()
-        result = launch_wave(wave=wave)
-        elapsed = time.perf_counter() - started
-        assert ChannelMessage.objects.filter(invitation__wave=wave).count() == result.created
-        _report(f"3. render and queue {result.created:,} e-mail invitations", elapsed, "< 60 s")
+            sample = draw_sample(
+                wave=wave,
+                method="simple",
+                n=min(args.invitations, args.customers),
+                seed=2,
+            )
+        with Clock() as clock:
+            result = launch_wave(wave=wave)
+        assert (
+            ChannelMessage.objects.filter(invitation__wave=wave).count()
+            == result.created
+        )
+        _report(
+            f"3. render and queue {result.created:,} e-mail invitations",
+            clock,
+            "< 60 s",
+        )
 
         # 4. SMTP delivery rate
         ChannelMessage.objects.filter(invitation__wave=wave).exclude(
-            pk__in=ChannelMessage.objects.filter(invitation__wave=wave).order_by("pk").values("pk")[: args.smtp]
+            pk__in=ChannelMessage.objects.filter(invitation__wave=wave)
+            .order_by("pk")
+            .values("pk")[: args.smtp]
         ).update(state=ChannelMessage.State.CANCELLED)
-        with smtp_server() as (inbox, port):
-            settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-            settings.EMAIL_HOST = "127.0.0.1"
-            settings.EMAIL_PORT = port
-            settings.EMAIL_USE_TLS = False
-            started = time.perf_counter()
-            stats = deliver_all_due(batch_size=1000)
-            elapsed = time.perf_counter() - started
-        assert stats.sent == len(inbox.messages) == min(args.smtp, result.created), (stats, len(inbox.messages))
-        sent = Invitation.objects.filter(wave=wave, status=Invitation.Status.SENT).count()
-        print(  # noqa: T201
-            f"{'4. SMTP delivery to local aiosmtpd':<52} {stats.sent / elapsed:8.0f} msg/s "
-            f"(target >= 300; {stats.sent:,} messages in {elapsed:.1f} s, {sent:,} marked sent)"
+        # The server runs in its own process so that it does not share our CPU time.
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-c", SMTP_SERVER, str(port)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
+        assert server.stdout is not None
+        assert server.stdout.readline().strip() == "ready"
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_USE_TLS = False
+        with Clock() as clock:
+            stats = deliver_all_due(batch_size=1000)
+        elapsed = clock.wall
+        received, _err = server.communicate("", timeout=60)
+        assert stats.sent == int(received) == min(args.smtp, result.created), (
+            stats,
+            received,
+        )
+        sent = Invitation.objects.filter(
+            wave=wave, status=Invitation.Status.SENT
+        ).count()
+        print(
+            f"{'4. SMTP delivery to local aiosmtpd':<52} {stats.sent / elapsed:8.0f} msg/s "
+            f"(target >= 300; {stats.sent:,} messages in {elapsed:.1f} s wall, "
+            f"{clock.cpu:.1f} s cpu; {sent:,} marked sent)"
+        )
+        print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
 
 

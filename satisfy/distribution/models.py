@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Wave(models.Model):
@@ -342,7 +343,7 @@ class IvrSession(models.Model):
     """One post-call IVR survey: offered, opted in, started, completed."""
 
     class State(models.TextChoices):
-        OFFERED = "offered", _("Offered")
+        OFFERED = "offered", pgettext_lazy("IVR survey state", "Offered")
         OPTED_IN = "opted_in", _("Opted in")
         STARTED = "started", _("Started")
         COMPLETED = "completed", _("Completed")

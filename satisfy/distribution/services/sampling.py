@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from satisfy.accounts.models import User
@@ -137,26 +137,38 @@ def _frame_rows(
 ) -> tuple[list[FrameRow], Counter[str], int]:
     """Eligible frame rows, exclusion counts and the population size."""
     qs, prefix = _frame_queryset(wave, frame, filters)
-    customer_ref = OuterRef(f"{prefix}pk")
     global_days, survey_days = contact_rule_days(wave.survey_id)
+    # Who was contacted lately, and who is already in this wave: sets of customer
+    # ids read once, so the frame scan needs no per-row subquery.
     contacted = Invitation.objects.exclude(status=Invitation.Status.FAILED).filter(
-        customer=customer_ref
+        customer__isnull=False
     )
-    annotations: dict[str, Any] = {}
+    recent: set[int] = set()
     if global_days is not None:
-        annotations["recent_any"] = Exists(
+        recent.update(
             contacted.filter(created_at__gte=now - timedelta(days=global_days))
+            .values_list("customer_id", flat=True)
+            .distinct()
         )
     if survey_days is not None:
-        annotations["recent_survey"] = Exists(
+        recent.update(
             contacted.filter(
                 survey_id=wave.survey_id,
                 created_at__gte=now - timedelta(days=survey_days),
             )
+            .values_list("customer_id", flat=True)
+            .distinct()
         )
-    annotations["in_wave"] = Exists(
-        Invitation.objects.filter(wave=wave, customer=customer_ref)
-    ) | Exists(SampleMember.objects.filter(sample__wave=wave, customer=customer_ref))
+    in_wave = set(
+        Invitation.objects.filter(wave=wave, customer__isnull=False).values_list(
+            "customer_id", flat=True
+        )
+    )
+    in_wave.update(
+        SampleMember.objects.filter(sample__wave=wave).values_list(
+            "customer_id", flat=True
+        )
+    )
     fields = [
         f"{prefix}pk",
         "pk",
@@ -164,11 +176,10 @@ def _frame_rows(
         f"{prefix}phone",
         f"{prefix}has_consent",
         f"{prefix}opted_out_at",
-        *annotations,
         *(_stratum_lookup(name, frame=frame) for name in strata),
     ]
     order = [f"{prefix}pk", "-arrived_at"] if prefix else ["pk"]
-    rows = qs.annotate(**annotations).order_by(*order).values_list(*fields)
+    rows = qs.order_by(*order).values_list(*fields)
     # Plain cursor rows: Django's per-row conversions cost more than the whole
     # draw for a frame of a million customers; only truthiness is read here.
     sql, params = rows.query.sql_with_params()
@@ -176,8 +187,7 @@ def _frame_rows(
     eligible: list[FrameRow] = []
     population = 0
     last_customer: int | None = None
-    flags = list(annotations)
-    first_stratum = 6 + len(flags)
+    first_stratum = 6
     channels = [c.split(":")[0] for c in wave.channels]
     for row in _fetch(sql, params):
         customer_id = row[0]
@@ -187,14 +197,13 @@ def _frame_rows(
                 continue
             last_customer = customer_id
         population += 1
-        flag = dict(zip(flags, row[6:first_stratum], strict=True))
         if not row[4] or row[5] is not None:
             excluded["opted_out"] += 1
         elif channel_for(channels, email=row[2], phone=row[3]) is None:
             excluded["no_contact"] += 1
-        elif flag.get("recent_any") or flag.get("recent_survey"):
+        elif customer_id in recent:
             excluded["recently_surveyed"] += 1
-        elif flag["in_wave"]:
+        elif customer_id in in_wave:
             excluded["already_in_wave"] += 1
         else:
             eligible.append(
