@@ -1,0 +1,53 @@
+"""On the demo contact centre, the driver analysis recovers the documented model.
+
+docs/demo.md, "Ground truth: the satisfaction model": overall depends on resolution
+(weight 0.45), treatment (0.30) and access (0.25); regressing the observed overall on
+the observed items recovers resolution as the strongest driver (LMG shares about 0.58,
+0.26 and 0.23 at scale 1).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from satisfy.accounts.models import User
+from satisfy.demo.loader import SURVEY_SLUG
+from satisfy.reports.analysis import driver_analysis
+from satisfy.reports.dashboard import build_dashboard
+from satisfy.reports.queries import Filters, Period
+from satisfy.reports.rollups import check_rollups
+from satisfy.surveys.models import Survey
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+def test_demo_drivers_recover_the_ground_truth(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    call_command("demo", no_serve=True, scale=0.15, stdout=io.StringIO())
+    # the demo's bulk loader bypasses complete_response; the command rebuilt the rollups
+    assert check_rollups().ok
+    admin = User.objects.create_superuser("root", "root@example.com", "x")
+    survey = Survey.objects.get(slug=SURVEY_SLUG)
+    today = timezone.localdate()
+    filters = Filters(Period(today - timedelta(days=3650), today))
+    report = driver_analysis(user=admin, survey=survey, filters=filters)
+    assert report is not None and report.n > 500
+    shares = report.result.shares
+    # resolution is the strongest driver, by a wide margin (LMG share of R²)
+    assert max(shares, key=shares.get) == "resolution"
+    assert shares["resolution"] > 2 * max(shares["treatment"], shares["access"])
+    # regression coefficients near the documented 0.58 / 0.26 / 0.23 (scale 1); at
+    # scale 0.15 (seed 42) we get 0.73 / 0.24 / 0.19 - resolution higher than the doc
+    coef = report.result.coefficients
+    assert 0.45 < coef["resolution"] < 0.85
+    assert 0.15 < coef["treatment"] < 0.35
+    assert 0.12 < coef["access"] < 0.33
+    assert coef["treatment"] > 0 and coef["access"] > 0
+    assert report.summary.startswith(report.labels["resolution"])
+    dash = build_dashboard(user=admin, survey=survey, filters=filters)
+    assert dash.source == "rollups" and dash.n_responses > 500
