@@ -32,6 +32,7 @@ from satisfy.distribution.models import Invitation
 from satisfy.interactions.models import Interaction
 from satisfy.org.models import Agent, OrgUnit
 from satisfy.org.services import create_unit
+from satisfy.reports.rollups import rebuild_rollups
 from satisfy.responses.models import Answer, SurveyResponse
 from satisfy.surveys.definition import Question, SurveyDefinition
 from satisfy.surveys.models import Survey, SurveyVersion
@@ -852,6 +853,9 @@ def build_demo(
     _responses(
         data, timeline, survey, version, invitations, customer_ids, units_by_id, clock
     )
+    # The bulk rows skipped responses.services, which keeps the dashboard's rollups.
+    rollups = rebuild_rollups(survey_ids=[survey.pk])
+    clock.step("dashboard rollups", rollups.detail_rows + rollups.unit_rows)
     sample = sample_invitation(now=moment)
     return DemoSummary(
         counts=demo_counts(),

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import io
-import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Avg
+from django.test import override_settings
+from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from satisfy.accounts.models import RoleAssignment, User
@@ -21,7 +24,8 @@ from satisfy.responses.models import Answer, SurveyResponse
 from satisfy.surveys.models import Survey
 from satisfy.surveys.services import version_definition
 
-SMALL = 0.02
+SMALL = 0.01
+SHARED = 0.04
 
 
 def run_demo(settings: SettingsWrapper, tmp_path: Path, **options: object) -> str:
@@ -31,33 +35,49 @@ def run_demo(settings: SettingsWrapper, tmp_path: Path, **options: object) -> st
     return out.getvalue()
 
 
-@pytest.mark.django_db
-def test_it_builds_counts_in_proportion(
-    settings: SettingsWrapper, tmp_path: Path
-) -> None:
-    # when
-    output = run_demo(settings, tmp_path)
+@pytest.fixture(scope="module")
+def built(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """One demo for the read-only tests, rolled back afterwards (like setUpTestData)."""
+    data_dir = tmp_path_factory.mktemp("demo")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DATA_DIR=data_dir),
+        transaction.atomic(),
+    ):
+        out = io.StringIO()
+        call_command("demo", no_serve=True, scale=SHARED, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
-    # then
+
+@pytest.mark.django_db
+def test_it_builds_counts_in_proportion(built: str) -> None:
+    output = built
     counts = demo_counts()
     assert counts["org units"] == 1 + 2 + 4 + 12
     assert counts["agents"] == 120
-    assert counts["customers"] == round(synth.BASE_CUSTOMERS * SMALL)
-    assert counts["interactions"] == round(synth.BASE_INTERACTIONS * SMALL)
+    assert counts["customers"] == round(synth.BASE_CUSTOMERS * SHARED)
+    assert counts["interactions"] == round(synth.BASE_INTERACTIONS * SHARED)
     # about half of the interactions are invited, a third of those complete
     assert 0.35 < counts["invitations"] / counts["interactions"] < 0.65
     assert 0.2 < counts["complete responses"] / counts["invitations"] < 0.45
     assert 0 < counts["partial responses"] < counts["complete responses"]
+    # the dashboard's rollups were rebuilt for the bulk-loaded responses
+    from satisfy.reports.models import DailyUnitRollup
+
+    version = Survey.objects.get(slug=SURVEY_SLUG).current_version
+    assert DailyUnitRollup.objects.filter(version=version).exists()
     assert "/s/" in output
     assert f"/s/{SURVEY_SLUG}" in output
     assert "alice" in output
 
 
 @pytest.mark.django_db
-def test_responses_keep_the_services_invariants(
-    settings: SettingsWrapper, tmp_path: Path
-) -> None:
-    run_demo(settings, tmp_path)
+def test_responses_keep_the_services_invariants(built: str) -> None:
     survey = Survey.objects.get(slug=SURVEY_SLUG)
     version = survey.current_version
     assert version is not None
@@ -115,11 +135,7 @@ def test_responses_keep_the_services_invariants(
 
 
 @pytest.mark.django_db
-def test_abandoned_interactions_get_no_invitation(
-    settings: SettingsWrapper, tmp_path: Path
-) -> None:
-    run_demo(settings, tmp_path)
-
+def test_abandoned_interactions_get_no_invitation(built: str) -> None:
     abandoned = Interaction.objects.exclude(outcome=Interaction.Outcome.ANSWERED)
     assert abandoned.exists()
     assert not Invitation.objects.filter(interaction__in=abandoned).exists()
@@ -133,10 +149,7 @@ def test_abandoned_interactions_get_no_invitation(
 
 
 @pytest.mark.django_db
-def test_the_documented_ground_truth_shows_in_the_answers(
-    settings: SettingsWrapper, tmp_path: Path
-) -> None:
-    run_demo(settings, tmp_path, scale=0.05)
+def test_the_documented_ground_truth_shows_in_the_answers(built: str) -> None:
     access = Answer.objects.filter(
         question_code="access", is_na=False, response__status="complete"
     )
@@ -174,10 +187,7 @@ def test_the_documented_ground_truth_shows_in_the_answers(
 
 
 @pytest.mark.django_db
-def test_personas_see_what_their_roles_allow(
-    settings: SettingsWrapper, tmp_path: Path
-) -> None:
-    run_demo(settings, tmp_path)
+def test_personas_see_what_their_roles_allow(built: str) -> None:
     alice, bob, carol, dave, erin = (
         User.objects.get(username=name)
         for name in ("alice", "bob", "carol", "dave", "erin")
@@ -212,95 +222,3 @@ def test_personas_see_what_their_roles_allow(
         user=erin, role="auditor", unit=company
     ).exists()
     assert not erin.is_staff
-
-
-@pytest.mark.django_db
-def test_rerun_keeps_the_demo_and_reset_rebuilds_it(
-    settings: SettingsWrapper, tmp_path: Path
-) -> None:
-    # given
-    run_demo(settings, tmp_path)
-    first = demo_counts()
-    logins = tmp_path / "demo-logins.txt"
-    first_logins = logins.read_text(encoding="utf-8")
-    alice_pk = User.objects.get(username="alice").pk
-
-    # when
-    output = run_demo(settings, tmp_path)
-
-    # then
-    assert "already built" in output
-    assert demo_counts() == first
-    assert logins.read_text(encoding="utf-8") == first_logins
-
-    # when
-    output = run_demo(settings, tmp_path, reset=True)
-
-    # then
-    assert demo_counts() == first
-    assert User.objects.get(username="alice").pk != alice_pk
-    assert logins.read_text(encoding="utf-8") != first_logins
-    assert stat.S_IMODE(logins.stat().st_mode) == 0o600
-    password = logins.read_text(encoding="utf-8").split("alice", 1)[1].split()[0]
-    assert password in output
-    assert User.objects.get(username="alice").check_password(password)
-
-
-@pytest.mark.django_db
-def test_reset_leaves_other_data_alone(
-    settings: SettingsWrapper, tmp_path: Path
-) -> None:
-    # given: the demo and another organisation's invitation to a demo customer
-    from satisfy.distribution.services import create_invitation
-    from satisfy.org.services import create_unit
-    from satisfy.surveys.services import create_survey_from_template
-
-    run_demo(settings, tmp_path)
-    other_unit = create_unit(
-        name="Other Co", code="other-co", kind=OrgUnit.Kind.COMPANY
-    )
-    other_survey = create_survey_from_template(
-        template_code="post-contact",
-        slug="other-survey",
-        unit=other_unit,
-        created_by=None,
-    )
-    demo_customer = Customer.objects.filter(external_id__startswith="demo-").first()
-    invitation = create_invitation(survey=other_survey, customer=demo_customer)
-
-    # when
-    run_demo(settings, tmp_path, reset=True)
-
-    # then: the other organisation's rows survive; the link to the old demo is cleared
-    invitation.refresh_from_db()
-    assert invitation.customer_id is None
-    assert Survey.objects.filter(slug="other-survey").exists()
-    assert demo_counts()["interactions"] == round(synth.BASE_INTERACTIONS * SMALL)
-
-
-@pytest.mark.django_db
-def test_reset_refuses_when_other_data_protect_a_demo_row(
-    settings: SettingsWrapper, tmp_path: Path
-) -> None:
-    # given: another survey's invitation keeps a demo agent (a protected reference)
-    from satisfy.distribution.services import create_invitation
-    from satisfy.org.services import create_unit
-    from satisfy.surveys.services import create_survey_from_template
-
-    run_demo(settings, tmp_path)
-    before = demo_counts()
-    other_unit = create_unit(
-        name="Other Co", code="other-co", kind=OrgUnit.Kind.COMPANY
-    )
-    other_survey = create_survey_from_template(
-        template_code="post-contact",
-        slug="other-survey",
-        unit=other_unit,
-        created_by=None,
-    )
-    create_invitation(survey=other_survey, agent=Agent.objects.first())
-
-    # when / then
-    with pytest.raises(CommandError, match="Other data still refer to the demo"):
-        run_demo(settings, tmp_path, reset=True)
-    assert demo_counts() == before

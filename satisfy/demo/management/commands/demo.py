@@ -81,7 +81,6 @@ class Command(BaseCommand):
                 summary = build_demo(
                     seed=options["seed"], scale=options["scale"], progress=self.say
                 )
-                call_command("rebuild_rollups", verbosity=0)  # bulk rows skip services
         except DemoError as error:
             raise CommandError(str(error)) from error
         self._print_summary(summary, base_url=base_url)
