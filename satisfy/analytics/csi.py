@@ -24,7 +24,7 @@ from satisfy.analytics.histograms import (
 )
 from satisfy.analytics.intervals import check_alpha
 from satisfy.analytics.results import CSIResult, GroupedScores
-from satisfy.analytics.scales import CSAT_SCALE, Scale
+from satisfy.analytics.scales import CSAT_SCALE, Scale, ScaleLike, as_scale
 from satisfy.analytics.summaries import AnswerSummary, GroupedSummary, ItemsSummary
 
 __all__ = ["csi"]
@@ -36,7 +36,7 @@ FloatArray = npt.NDArray[np.float64]
 def csi(
     data: GroupedSummary,
     *,
-    scale: Scale | Sequence[Scale] | None = ...,
+    scale: ScaleLike | Sequence[ScaleLike] | None = ...,
     item_weights: Sequence[float] | None = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
@@ -47,7 +47,7 @@ def csi(
 def csi(
     data: npt.ArrayLike | AnswerSummary | ItemsSummary | Sequence[AnswerSummary],
     *,
-    scale: Scale | Sequence[Scale] | None = ...,
+    scale: ScaleLike | Sequence[ScaleLike] | None = ...,
     item_weights: Sequence[float] | None = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
@@ -61,7 +61,7 @@ def csi(
     | Sequence[AnswerSummary]
     | GroupedSummary,
     *,
-    scale: Scale | Sequence[Scale] | None = None,
+    scale: ScaleLike | Sequence[ScaleLike] | None = None,
     item_weights: Sequence[float] | None = None,
     weights: npt.ArrayLike | None = None,
     alpha: float = 0.05,
@@ -78,7 +78,8 @@ def csi(
         exact interval), a sequence of per-item ``AnswerSummary`` (conservative
         interval, see Notes), or a ``GroupedSummary`` (one item, one CSI per unit).
     scale
-        One scale for all items or one per item (default 1–5).
+        One scale for all items or one per item (default 1–5); a ``(low, high)``
+        pair of codes stands for ``Scale(low, high)``.
     item_weights
         Weight of every item in the index (default equal).
     weights
@@ -120,6 +121,7 @@ def csi(
     (75.0, 87.5)
     """
     a = check_alpha(alpha)
+    scale = _normalise(scale)
     if isinstance(data, GroupedSummary):
         return _csi_grouped(data, a, scale)
     if isinstance(data, AnswerSummary):
@@ -178,6 +180,20 @@ def _csi_grouped(
         h, columns, {"method": "t", "alpha": alpha, "metric": "csi"}, CSIResult
     )
     return cast(GroupedScores, grouped)
+
+
+def _normalise(
+    scale: ScaleLike | Sequence[ScaleLike] | None,
+) -> Scale | list[Scale] | None:
+    """One :class:`Scale`, one per item, or ``None``; ``(1, 5)`` is a range, not two scales."""
+    if scale is None or isinstance(scale, Scale):
+        return scale
+    try:
+        return as_scale(scale)
+    except ValueError:
+        if isinstance(scale, Sequence):
+            return [as_scale(s) for s in scale]
+        raise
 
 
 def _single(scales: Sequence[Scale]) -> Scale:

@@ -24,7 +24,7 @@ from satisfy.analytics.intervals import (
     proportion_interval,
 )
 from satisfy.analytics.results import GroupedScores, ScoreResult
-from satisfy.analytics.scales import Scale
+from satisfy.analytics.scales import Scale, ScaleLike, as_scale
 from satisfy.analytics.summaries import AnswerSummary, GroupedSummary
 
 FloatArray = npt.NDArray[np.float64]
@@ -58,11 +58,12 @@ def with_na(scale: Scale, na_codes: Sequence[float]) -> Scale:
 def summarise(
     data: Answers | GroupedSummary,
     *,
-    scale: Scale | None,
+    scale: ScaleLike | None,
     default: Scale,
     weights: npt.ArrayLike | None,
     na_codes: Sequence[float] = (),
 ) -> Hist:
+    scale = None if scale is None else as_scale(scale)
     if isinstance(data, (AnswerSummary, GroupedSummary)):
         # na_codes apply to raw answers; a summary has already counted its NA codes
         if weights is not None:

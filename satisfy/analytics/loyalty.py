@@ -15,7 +15,7 @@ import numpy.typing as npt
 from scipy import stats
 
 from satisfy.analytics.intervals import check_alpha, wilson_bounds
-from satisfy.analytics.scales import CSAT_SCALE, Scale
+from satisfy.analytics.scales import CSAT_SCALE, ScaleLike, as_scale
 from satisfy.analytics.summaries import answer_codes, as_answer_array, factorize
 
 __all__ = [
@@ -127,7 +127,7 @@ def intention_by_level(
     satisfaction: npt.ArrayLike,
     intention: npt.ArrayLike,
     *,
-    scale: Scale = CSAT_SCALE,
+    scale: ScaleLike = CSAT_SCALE,
     threshold: float | None = None,
     alpha: float = 0.05,
 ) -> LoyaltyResult:
@@ -176,6 +176,7 @@ def intention_by_level(
     [(3, 0.0), (4, 0.1), (5, 0.6)]
     """
     level = check_alpha(alpha)
+    scale = as_scale(scale)
     idx = answer_codes(satisfaction, scale)
     intent = as_answer_array(intention, what="intention").astype(np.float64)
     if intent.shape[0] != idx.shape[0]:

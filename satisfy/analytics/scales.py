@@ -18,6 +18,8 @@ __all__ = [
     "CSAT_SCALE",
     "NPS_SCALE",
     "Scale",
+    "ScaleLike",
+    "as_scale",
     "equal_interval_score",
 ]
 
@@ -182,6 +184,32 @@ class LabelledScale(Scale):
                     f"({', '.join(labels)})"
                 ) from None
         return out
+
+
+ScaleLike = Scale | tuple[int, int]
+
+
+def as_scale(scale: ScaleLike | object) -> Scale:
+    """A :class:`Scale`, or a ``(low, high)`` pair of codes made into one.
+
+    Examples
+    --------
+    >>> as_scale((1, 7)).k
+    7
+    """
+    if isinstance(scale, Scale):
+        return scale
+    if (
+        isinstance(scale, tuple)
+        and len(scale) == 2
+        and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in scale
+        )
+    ):
+        return Scale(int(scale[0]), int(scale[1]))
+    raise ValueError(
+        f"scale {scale!r} must be a Scale or a (low, high) pair of whole codes"
+    )
 
 
 def equal_interval_score(

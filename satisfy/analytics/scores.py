@@ -50,7 +50,8 @@ from satisfy.analytics.scales import (
     CES2_SCALE,
     CSAT_SCALE,
     NPS_SCALE,
-    Scale,
+    ScaleLike,
+    as_scale,
 )
 from satisfy.analytics.summaries import AnswerSummary, GroupedSummary
 
@@ -204,7 +205,7 @@ def nps(
 def csat(
     data: GroupedSummary,
     *,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     top: int = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
@@ -215,7 +216,7 @@ def csat(
 def csat(
     data: Answers,
     *,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     top: int = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
@@ -225,7 +226,7 @@ def csat(
 def csat(
     data: Answers | GroupedSummary,
     *,
-    scale: Scale | None = None,
+    scale: ScaleLike | None = None,
     top: int = 2,
     weights: npt.ArrayLike | None = None,
     alpha: float = 0.05,
@@ -290,7 +291,7 @@ def _box(
     data: Answers | GroupedSummary,
     codes_of: str,
     *,
-    scale: Scale | None,
+    scale: ScaleLike | None,
     k: int,
     weights: npt.ArrayLike | None,
     alpha: float,
@@ -318,7 +319,7 @@ def _box(
 def top_box(
     data: GroupedSummary,
     *,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     k: int = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
@@ -329,7 +330,7 @@ def top_box(
 def top_box(
     data: Answers,
     *,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     k: int = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
@@ -339,7 +340,7 @@ def top_box(
 def top_box(
     data: Answers | GroupedSummary,
     *,
-    scale: Scale | None = None,
+    scale: ScaleLike | None = None,
     k: int = 1,
     weights: npt.ArrayLike | None = None,
     alpha: float = 0.05,
@@ -394,7 +395,7 @@ def top_box(
 def bottom_box(
     data: GroupedSummary,
     *,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     k: int = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
@@ -405,7 +406,7 @@ def bottom_box(
 def bottom_box(
     data: Answers,
     *,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     k: int = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
@@ -415,7 +416,7 @@ def bottom_box(
 def bottom_box(
     data: Answers | GroupedSummary,
     *,
-    scale: Scale | None = None,
+    scale: ScaleLike | None = None,
     k: int = 1,
     weights: npt.ArrayLike | None = None,
     alpha: float = 0.05,
@@ -468,7 +469,7 @@ def bottom_box(
 def distribution(
     data: Answers,
     *,
-    scale: Scale | None = None,
+    scale: ScaleLike | None = None,
     weights: npt.ArrayLike | None = None,
     alpha: float = 0.05,
     na_codes: Sequence[float] = (),
@@ -521,7 +522,9 @@ def distribution(
         data
         if isinstance(data, AnswerSummary)
         else AnswerSummary.from_values(
-            data, scale=with_na(scale or CSAT_SCALE, na_codes), weights=weights
+            data,
+            scale=with_na(as_scale(scale) if scale else CSAT_SCALE, na_codes),
+            weights=weights,
         )
     )
     h = summarise(summary, scale=scale, default=CSAT_SCALE, weights=None)
@@ -554,7 +557,7 @@ def distribution(
 def mean_score(
     data: GroupedSummary,
     *,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
     method: str = ...,
@@ -566,7 +569,7 @@ def mean_score(
 def mean_score(
     data: Answers,
     *,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
     method: str = ...,
@@ -577,7 +580,7 @@ def mean_score(
 def mean_score(
     data: Answers | GroupedSummary,
     *,
-    scale: Scale | None = None,
+    scale: ScaleLike | None = None,
     weights: npt.ArrayLike | None = None,
     alpha: float = 0.05,
     method: str = "t",
@@ -651,7 +654,7 @@ def ces(
     data: GroupedSummary,
     *,
     version: int = ...,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
     na_codes: Sequence[float] = ...,
@@ -661,7 +664,7 @@ def ces(
     data: Answers,
     *,
     version: int = ...,
-    scale: Scale | None = ...,
+    scale: ScaleLike | None = ...,
     weights: npt.ArrayLike | None = ...,
     alpha: float = ...,
     na_codes: Sequence[float] = ...,
@@ -670,7 +673,7 @@ def ces(
     data: Answers | GroupedSummary,
     *,
     version: int = 2,
-    scale: Scale | None = None,
+    scale: ScaleLike | None = None,
     weights: npt.ArrayLike | None = None,
     alpha: float = 0.05,
     na_codes: Sequence[float] = (),

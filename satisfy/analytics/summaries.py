@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from satisfy.analytics.results import code_label
-from satisfy.analytics.scales import Scale
+from satisfy.analytics.scales import Scale, ScaleLike, as_scale
 
 __all__ = ["AnswerError", "AnswerSummary", "GroupedSummary", "ItemsSummary"]
 
@@ -265,10 +265,11 @@ class AnswerSummary:
         cls,
         values: npt.ArrayLike,
         *,
-        scale: Scale,
+        scale: ScaleLike,
         weights: npt.ArrayLike | None = None,
     ) -> AnswerSummary:
         """Summarise raw answers (codes of ``scale``, NA codes allowed)."""
+        scale = as_scale(scale)
         idx = answer_codes(values, scale)
         k, m = scale.k, len(scale.na_codes)
         counts = np.bincount(idx, minlength=k + m)
@@ -481,10 +482,11 @@ class GroupedSummary:
         values: npt.ArrayLike,
         groups: npt.ArrayLike,
         *,
-        scale: Scale,
+        scale: ScaleLike,
         weights: npt.ArrayLike | None = None,
     ) -> GroupedSummary:
         """Summarise raw answers by unit in one pass."""
+        scale = as_scale(scale)
         idx = answer_codes(values, scale)
         labels, inverse = factorize(groups, n=idx.shape[0])
         k, m = scale.k, len(scale.na_codes)
@@ -620,7 +622,7 @@ class ItemsSummary:
 
     Examples
     --------
-    >>> from satisfy.analytics.scales import Scale
+    >>> from satisfy.analytics.scales import Scale, ScaleLike, as_scale
     >>> s = ItemsSummary.from_matrix([[5, 4], [3, float("nan")]], scales=[Scale(1, 5)] * 2)
     >>> s.pair_n.tolist(), s.n
     ([[2, 1], [1, 1]], 2)

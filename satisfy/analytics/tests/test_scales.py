@@ -51,3 +51,15 @@ def test_labelled_scale_encodes_labels_and_na():
 def test_bad_scales(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Scale(**kwargs)
+
+
+def test_a_low_high_pair_stands_for_a_scale():
+    from satisfy.analytics import AnswerSummary, csat, csi, mean_score
+
+    assert csat([7, 6, 1], scale=(1, 7), top=2).value == pytest.approx(200 / 3)
+    assert mean_score([0, 10], scale=(0, 10)).value == 5.0
+    assert csi([[1, 10], [7, 4]], scale=(1, 10)).value == pytest.approx(50.0)
+    assert csi([[1, 10]], scale=[(1, 10), (0, 10)]).items == (0.0, 100.0)
+    assert AnswerSummary.from_values([3], scale=(1, 5)).n == 1
+    with pytest.raises(ValueError, match="must be a Scale or a"):
+        csat([1], scale=(1.5, 5))  # type: ignore[arg-type]
