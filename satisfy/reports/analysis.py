@@ -116,13 +116,15 @@ def template_analysis(
     labels = series_labels(definition)
     rows = []
     for code in labels:
-        cells = []
+        cells: list[dict[str, Any]] = []
         for sums in per_survey:
-            s = sums.get(code)
-            if s is None or s.n == 0:
+            found = sums.get(code)
+            if found is None or found.n == 0:
                 cells.append({"n": 0, "score": None, "hidden": False})
             else:
-                cells.append({"n": s.n, "score": csi(s), "hidden": s.n < min_n})
+                cells.append(
+                    {"n": found.n, "score": csi(found), "hidden": found.n < min_n}
+                )
         if any(c["n"] for c in cells):
             rows.append({"code": code, "label": labels[code], "cells": cells})
     return siblings, rows
@@ -222,7 +224,8 @@ def respondent_matrix(
     cols: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for rid, code, value in rows.iterator(chunk_size=20000):
         i = index.setdefault(rid, len(index))
-        cols[code].append((i, float(value)))
+        if value is not None:
+            cols[code].append((i, float(value)))
     n = len(index)
     out: dict[str, np.ndarray] = {}
     for code in codes:

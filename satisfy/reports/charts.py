@@ -85,16 +85,16 @@ def line_chart_svg(
         colour = PALETTE[j % len(PALETTE)]
         segment: list[str] = []
         runs: list[list[str]] = []
-        for i, v in enumerate(s.values):
-            if v is None:
+        for i, point in enumerate(s.values):
+            if point is None:
                 if segment:
                     runs.append(segment)
                 segment = []
                 continue
-            segment.append(f"{_fmt(x(i))},{_fmt(y(v))}")
+            segment.append(f"{_fmt(x(i))},{_fmt(y(point))}")
             parts.append(
-                f'<circle cx="{_fmt(x(i))}" cy="{_fmt(y(v))}" r="3" fill="{colour}">'
-                f"<title>{escape(s.name)} {escape(labels[i])}: {_fmt(v)}</title></circle>"
+                f'<circle cx="{_fmt(x(i))}" cy="{_fmt(y(point))}" r="3" fill="{colour}">'
+                f"<title>{escape(s.name)} {escape(labels[i])}: {_fmt(point)}</title></circle>"
             )
         if segment:
             runs.append(segment)

@@ -345,8 +345,8 @@ def build_dashboard(
             for c in q.choices
             if c.value is not None and not c.is_na
         }
-        for key, item_label in series:
-            s = sums.get(key)
+        for skey, item_label in series:
+            s = sums.get(skey)
             if s is None:
                 continue
             rows = []
@@ -366,7 +366,7 @@ def build_dashboard(
                     )
             questions.append(
                 {
-                    "code": key,
+                    "code": skey,
                     "question_code": q.code,
                     "text": translate(q.text, language)
                     + (f" — {item_label}" if item_label else ""),
@@ -395,8 +395,8 @@ def build_dashboard(
             invitations = invitations.filter(agent=filters.agent)
         if filters.wave_id:
             invitations = invitations.filter(wave_id=filters.wave_id)
-        rows = funnel(invitations)
-        funnel_row = rows[0] if rows and rows[0].invited else None
+        found = funnel(invitations)
+        funnel_row = found[0] if found and found[0].invited else None
 
     found_comments = (
         comments(

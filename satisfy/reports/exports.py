@@ -252,7 +252,7 @@ def write_sav(
         for name, col in zip(names, columns, strict=True)
         if col.numeric
     }
-    missing = {
+    missing: dict[str, list[Any]] = {
         name: [-1.0] for name, col in zip(names, columns, strict=True) if col.numeric
     }
     pyreadstat.write_sav(
@@ -607,7 +607,7 @@ def _ttc_index(path: Path) -> int:
     """The Simplified Chinese face of a collection, else the first."""
     if path.suffix.lower() != ".ttc":
         return 0
-    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
 
     coll = TTCollection(str(path), lazy=True)
     for i, face in enumerate(coll.fonts):
@@ -619,7 +619,7 @@ def _ttc_index(path: Path) -> int:
 
 def embeddable_font(path: Path, text: str) -> Path:
     """A TrueType subset of ``path`` with the characters of ``text`` (reportlab-ready)."""
-    from fontTools import subset
+    from fontTools import subset  # type: ignore[import-untyped]
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(path), fontNumber=_ttc_index(path), lazy=False)
@@ -641,8 +641,8 @@ def embeddable_font(path: Path, text: str) -> Path:
 
 def _cff_to_glyf(font: Any) -> None:
     """Convert cubic CFF outlines to quadratic TrueType ones (fontTools' otf2ttf)."""
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.pens.cu2quPen import Cu2QuPen  # type: ignore[import-untyped]
+    from fontTools.pens.ttGlyphPen import TTGlyphPen  # type: ignore[import-untyped]
     from fontTools.ttLib import newTable
 
     order = font.getGlyphOrder()

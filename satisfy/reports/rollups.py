@@ -382,7 +382,7 @@ def check_rollups(
             break
     # rows for versions or days with no complete responses at all
     for model in (DailyRollup, DailyUnitRollup):
-        stray = model.objects.filter(version_id__in=versions).exclude(  # type: ignore[attr-defined]
+        stray = model.objects.filter(version_id__in=versions).exclude(
             version_id__in=seen
         )
         count = stray.count()

@@ -186,7 +186,7 @@ def org_scorecard(
         if s.n >= min_n and rest.n >= min_n:
             rest_score = score(kind, rest, question)
             if rest_score is not None:
-                rows[i].vs_parent = compare(rows[i].result, rest_score)  # type: ignore[arg-type]
+                rows[i].vs_parent = compare(rows[i].result, rest_score)
     # shrinkage ranks among units of the same kind
     by_kind: dict[str, list[int]] = defaultdict(list)
     for i, u in enumerate(units):

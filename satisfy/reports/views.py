@@ -298,7 +298,9 @@ def export_status(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def export_download(
+    request: HttpRequest, slug: str, job_id: int
+) -> HttpResponse | FileResponse:
     user = _user(request)
     survey = get_survey_for_user(user, slug)
     job = _job(user, survey, job_id)

@@ -24,8 +24,10 @@ def test_dashboard_shows_every_section(client, alice, dataset):
     overall = next(q for q in dash.questions if q["code"] == "csat_overall")
     assert [row["point"] for row in overall["rows"]] == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert sum(row["count"] for row in overall["rows"]) == 80
-    assert dash.funnel is not None and dash.funnel.completed == 80
-    assert "Response funnel" in page and "Latest comments" in page
+    assert dash.funnel is not None
+    assert dash.funnel.completed == 80
+    assert "Response funnel" in page
+    assert "Latest comments" in page
 
 
 def test_every_distribution_count_drills_down_to_its_responses(client, alice, dataset):
@@ -137,7 +139,8 @@ def test_org_scorecard_ranks_suppresses_and_tests(client, alice, dataset, org):
     north = dataset.values("csat_overall", north=True)
     assert rows["north"].result == csat(north)
     assert rows["acme"].n == 80
-    assert rows["north"].rank in {1, 2} and rows["north"].rank_of == 2
+    assert rows["north"].rank in {1, 2}
+    assert rows["north"].rank_of == 2
     assert rows["north"].vs_parent is not None  # against the rest of the company
     assert rows["north"].estimate is not None
 
@@ -176,9 +179,11 @@ def test_report_pages_render(client, alice, dataset):
     r = client.get(f"/surveys/{slug}/results/rates/?{q}&by=channel")
     assert r.context["total"].completed == 80
     r = client.get(f"/surveys/{slug}/results/templates/?{q}")
-    assert r.status_code == 200 and r.context["rows"]
+    assert r.status_code == 200
+    assert r.context["rows"]
     r = client.get(f"/surveys/{slug}/results/drivers/?{q}")
-    assert r.status_code == 200 and r.context["drivers"] is not None
+    assert r.status_code == 200
+    assert r.context["drivers"] is not None
 
 
 def test_api_returns_the_page_numbers_scoped(client, alice, bob, mallory, dataset, org):

@@ -36,12 +36,14 @@ def test_incremental_rollups_equal_a_rebuild_from_the_answers(dataset):
 
 def test_completing_twice_counts_once(dataset):
     response = SurveyResponse.objects.filter(status="complete").first()
+    assert response is not None
     assert complete_response(response=response) is False
     assert check_rollups().ok
 
 
 def test_check_finds_tampering_and_rebuild_repairs_it(dataset):
     row = DailyUnitRollup.objects.exclude(question_code=RESPONSES).first()
+    assert row is not None
     row.c3 += 1
     row.save()
     out = StringIO()

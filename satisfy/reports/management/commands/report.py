@@ -123,7 +123,7 @@ class Command(BaseCommand):
                         )
         filters = Filters(Period(start, end), unit, wave_id=wave_id)
         out = Path(options["out"])
-        if out.parent and not out.parent.exists():
+        if not out.parent.exists():
             raise CommandError(f"The folder {out.parent} does not exist.")
         try:
             result = render_report(
