@@ -127,9 +127,6 @@ class Interaction(models.Model):
         indexes = [
             models.Index(fields=["unit", "arrived_at"], name="interaction_unit_time"),
             models.Index(fields=["agent", "arrived_at"], name="interaction_agent_time"),
-            models.Index(
-                fields=["customer_key", "arrived_at"], name="interaction_customer_time"
-            ),
         ]
 
     def __str__(self) -> str:

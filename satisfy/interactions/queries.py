@@ -16,10 +16,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
+    DateField,
     F,
     FloatField,
+    Func,
+    IntegerField,
     Max,
     Min,
     Q,
@@ -28,6 +33,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import (
+    Cast,
     Coalesce,
     ExtractHour,
     ExtractIsoWeekDay,
@@ -116,13 +122,34 @@ def data_range(interactions: QuerySet[Interaction]) -> Period | None:
     )
 
 
+def _sqlite_utc() -> bool:
+    return (
+        connection.vendor == "sqlite" and timezone.get_current_timezone_name() == "UTC"
+    )
+
+
 def _key_expression(key: str) -> Any:
+    # On SQLite, Django's date functions call back into Python for every row; with
+    # UTC (how SQLite stores datetimes) SQLite's own functions give the same values.
+    fast = _sqlite_utc()
     if key == "day":
+        if fast:
+            return Func(F("arrived_at"), function="date", output_field=DateField())
         return TruncDate("arrived_at")
-    if key == "hour":
-        return ExtractHour("arrived_at")
-    if key == "minute":
-        return ExtractMinute("arrived_at")
+    if key in ("hour", "minute"):
+        if fast:
+            return Cast(
+                Func(
+                    Value("%H" if key == "hour" else "%M"),
+                    F("arrived_at"),
+                    function="strftime",
+                    output_field=CharField(),
+                ),
+                IntegerField(),
+            )
+        return (
+            ExtractHour("arrived_at") if key == "hour" else ExtractMinute("arrived_at")
+        )
     if key == "weekday":
         return ExtractIsoWeekDay("arrived_at")
     if key == "unit":
