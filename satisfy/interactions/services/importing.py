@@ -112,13 +112,29 @@ class _Problems:
             self.items.append(RowIssue(int(rows[i]), column, message, str(values[i])))
 
 
-def _lookup(model: Any, field: str, keys: npt.NDArray[Any]) -> dict[str, Any]:
-    """Rows of ``model`` whose ``field`` is one of the distinct non-empty keys."""
-    wanted = sorted({str(k) for k in np.unique(keys.astype(str)) if k})
-    found: dict[str, Any] = {}
-    for chunk in _chunks(wanted):
-        for row in model.objects.filter(**{f"{field}__in": chunk}):
-            found[str(getattr(row, field))] = row
+def _lookup(
+    model: Any, field: str, keys: npt.NDArray[Any], *extra: str
+) -> dict[str, tuple[Any, ...]]:
+    """``{key: (pk, *extra)}`` for rows of ``model`` whose ``field`` is one of the keys.
+
+    When the table is no bigger than the set of keys (a first import, or a small
+    reference table), one query reads it whole; otherwise the keys go in chunks.
+    """
+    wanted = {str(k) for k in np.unique(keys.astype(str)) if k}
+    if not wanted:
+        return {}
+    columns = (field, "pk", *extra)
+    rows = model.objects.values_list(*columns)
+    found: dict[str, tuple[Any, ...]] = {}
+    if model.objects.count() <= 2 * len(wanted):
+        for key, *rest in rows.iterator(chunk_size=20_000):
+            if str(key) in wanted:
+                found[str(key)] = tuple(rest)
+        return found
+    size = _LOOKUP_CHUNK if connection.vendor == "sqlite" else 20_000
+    for chunk in _chunks(sorted(wanted), size):
+        for key, *rest in rows.filter(**{f"{field}__in": chunk}):
+            found[str(key)] = tuple(rest)
     return found
 
 
@@ -237,7 +253,7 @@ def _validate(
         _text_too_long(problems, rec, name, field)
 
     units = _lookup(OrgUnit, "code", rec.unit)
-    agents = _lookup(Agent, "code", rec.agent)
+    agents = _lookup(Agent, "code", rec.agent, "unit_id")
     customers = _lookup(Customer, "external_id", rec.customer_id)
     unit_code = rec.unit.astype(str)
     unknown_unit = (unit_code != "") & ~np.isin(unit_code, list(units) or [""])
@@ -245,21 +261,25 @@ def _validate(
         unknown_unit, rows, "unit", rec.unit, "no org unit with this code exists"
     )
 
-    def ids(keys: npt.NDArray[Any], found: dict[str, Any]) -> npt.NDArray[Any]:
-        table = {k: v.pk for k, v in found.items()}
-        out: npt.NDArray[Any] = np.array(
-            [table.get(str(k)) for k in keys], dtype=object
+    def ids(
+        keys: npt.NDArray[Any], found: dict[str, tuple[Any, ...]], at: int = 0
+    ) -> npt.NDArray[Any]:
+        out: npt.NDArray[Any] = np.full(keys.shape[0], None, dtype=object)
+        if not found:
+            return out
+        uniques, inverse = np.unique(keys.astype(str), return_inverse=True)
+        mapped = np.array(
+            [found[u][at] if u in found else None for u in uniques.tolist()],
+            dtype=object,
         )
+        out[:] = mapped[inverse.reshape(-1)]
         return out
 
     agent_ids = ids(rec.agent, agents)
     customer_ids = ids(rec.customer_id, customers)
     unit_ids = ids(rec.unit, units)
     # No unit in the row: the agent's team, else the unit given for the whole file.
-    agent_units = np.array(
-        [agents[str(k)].unit_id if str(k) in agents else None for k in rec.agent],
-        dtype=object,
-    )
+    agent_units = ids(rec.agent, agents, 1)
     missing = np.array([u is None for u in unit_ids], dtype=np.bool_)
     unit_ids[missing] = agent_units[missing]
     missing = np.array([u is None for u in unit_ids], dtype=np.bool_)
