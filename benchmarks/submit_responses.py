@@ -42,6 +42,7 @@ import httpx
 
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 SLUG = "bench-after-call"
+PROFILE_SLUG = "bench-profile"  # the in-process profile writes here, not in SLUG
 ANSWERS: dict[str, Any] = {
     "csat_overall": 4,
     "access": 5,
@@ -115,10 +116,11 @@ def set_up_survey() -> str:
     company = create_unit(name="Bench Co", code="bench", kind=OrgUnit.Kind.COMPANY)
     user = User.objects.create_user(username="collector", password=None)
     grant_role(user=user, role=RoleAssignment.Role.ADMIN, unit=company)
-    survey = create_survey_from_template(
-        template_code="post-contact", slug=SLUG, unit=company, created_by=user
-    )
-    publish_survey(survey=survey, published_by=user)
+    for slug in (SLUG, PROFILE_SLUG):
+        survey = create_survey_from_template(
+            template_code="post-contact", slug=slug, unit=company, created_by=user
+        )
+        publish_survey(survey=survey, published_by=user)
     _, secret = create_api_token(user=user, name="benchmark")
     return secret
 
@@ -246,6 +248,49 @@ def verify(tally: Tally) -> list[str]:
     return problems
 
 
+def profile_in_process(token: str, count: int) -> None:
+    """Per-submit cost without HTTP or contention: queries, Python calls, CPU time."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(headers={"authorization": f"Bearer {token}"})
+    url = f"/api/v1/surveys/{PROFILE_SLUG}/responses"
+
+    def submit(key: str) -> None:
+        body = {"answers": ANSWERS, "idempotency_key": key, "channel": "ivr"}
+        r = client.post(url, body, content_type="application/json")
+        if r.status_code != 201:
+            raise SystemExit(f"in-process submit failed: {r.status_code} {r.content!r}")
+
+    for n in range(20):
+        submit(f"warm-{n}")
+    statements: list[str] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        submit("queries")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for n in range(count):
+        submit(f"profiled-{n}")
+    profiler.disable()
+    started = time.process_time()
+    for n in range(count):
+        submit(f"timed-{n}")
+    cpu_ms = (time.process_time() - started) / count * 1000
+    calls = pstats.Stats(profiler).total_calls // count  # type: ignore[attr-defined]
+    print(
+        f"in process: {len(statements)} queries, {calls} Python calls, "
+        f"{cpu_ms:.1f} ms CPU per submit (test client included)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks/submit_responses.py")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
@@ -257,6 +302,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker")
     parser.add_argument("--retry-share", type=float, default=0.05)
     parser.add_argument("--max-seconds", type=float, default=120)
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also profile N submits in process (no HTTP): queries, calls, CPU",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 256 or not 1 <= args.requests <= 1_000_000:
         parser.error("--clients must be 1..256 and --requests 1..1000000")
@@ -265,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     server: subprocess.Popen[bytes] | None = None
     try:
         token = set_up_survey()
+        if args.in_process:
+            profile_in_process(token, args.in_process)
         from django.db import connections
 
         connections.close_all()
