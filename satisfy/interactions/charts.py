@@ -143,7 +143,7 @@ def interval_ranges(
     row_h = 22
     height = TOP + row_h * max(1, len(groups)) + 24
     label_w = 190
-    plot_w = WIDTH - label_w - RIGHT
+    plot_w = WIDTH - label_w - RIGHT - 24  # room for the last tick label
     lows = [g[2] for g in groups if g[2] is not None]
     highs = [g[3] for g in groups if g[3] is not None]
     values = [g[1] for g in groups]

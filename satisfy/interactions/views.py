@@ -211,6 +211,9 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
             if dimension == "wait":
                 order = wait_order([g.group for g in groups])
                 ordered.sort(key=lambda g: order.index(g.group))
+            elif dimension == "transfers":
+                steps = ["none", "1", "2 or more"]
+                ordered.sort(key=lambda g: steps.index(g.group))
             percent = metric.kind == "share"
             panels.append(
                 {
