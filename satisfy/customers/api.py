@@ -84,7 +84,7 @@ def list_customers(request: HttpRequest, search: str = "", segment: str = "") ->
     return customers
 
 
-@router.get("/{customer_id}", response=CustomerOut)
+@router.get("/{int:customer_id}", response=CustomerOut)
 def get_customer(request: HttpRequest, customer_id: int) -> Any:
     return get_customer_for_user(_user(request), customer_id)
 

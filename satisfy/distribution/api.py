@@ -183,18 +183,18 @@ def create_wave(request: HttpRequest, payload: WaveIn) -> Status[Wave]:
     return Status(201, wave)
 
 
-@router.get("/waves/{wave_id}", response=WaveOut)
+@router.get("/waves/{int:wave_id}", response=WaveOut)
 def get_wave(request: HttpRequest, wave_id: int) -> Wave:
     return queries.get_wave_for_user(_user(request), wave_id)
 
 
-@router.get("/waves/{wave_id}/samples", response=list[SampleOut])
+@router.get("/waves/{int:wave_id}/samples", response=list[SampleOut])
 def list_samples(request: HttpRequest, wave_id: int) -> Any:
     wave = queries.get_wave_for_user(_user(request), wave_id)
     return wave.samples.order_by("created_at")
 
 
-@router.post("/waves/{wave_id}/samples", response={201: SampleOut})
+@router.post("/waves/{int:wave_id}/samples", response={201: SampleOut})
 def draw_sample(
     request: HttpRequest, wave_id: int, payload: SampleIn
 ) -> Status[Sample]:
@@ -217,7 +217,7 @@ def draw_sample(
     return Status(201, sample)
 
 
-@router.post("/waves/{wave_id}/launch", response=LaunchOut)
+@router.post("/waves/{int:wave_id}/launch", response=LaunchOut)
 def launch_wave(request: HttpRequest, wave_id: int) -> Any:
     wave = _managed_wave(request, wave_id)
     try:
@@ -226,7 +226,7 @@ def launch_wave(request: HttpRequest, wave_id: int) -> Any:
         raise HttpError(409, str(exc)) from None
 
 
-@router.post("/waves/{wave_id}/close", response=WaveOut)
+@router.post("/waves/{int:wave_id}/close", response=WaveOut)
 def close_wave(request: HttpRequest, wave_id: int) -> Wave:
     return services.close_wave(wave=_managed_wave(request, wave_id))
 
@@ -235,7 +235,7 @@ def _rates(rows: list[queries.FunnelRow]) -> list[dict[str, Any]]:
     return [{name: getattr(row, name) for name in RateOut.model_fields} for row in rows]
 
 
-@router.get("/waves/{wave_id}/rates", response=list[RateOut])
+@router.get("/waves/{int:wave_id}/rates", response=list[RateOut])
 def wave_rates(request: HttpRequest, wave_id: int, by: str | None = None) -> Any:
     """Funnel and response rate of a wave, overall or by channel, unit, stratum, agent."""
     user = _user(request)
@@ -336,7 +336,7 @@ def _qr_response(data: bytes, kind: str) -> HttpResponse:
     return HttpResponse(data, content_type=content_type)
 
 
-@router.get("/invitations/{invitation_id}/qr.{kind}")
+@router.get("/invitations/{int:invitation_id}/qr.{kind}")
 def invitation_qr_code(
     request: HttpRequest, invitation_id: int, kind: str
 ) -> HttpResponse:

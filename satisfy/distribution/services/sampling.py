@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from satisfy.accounts.models import User
@@ -92,6 +93,12 @@ def _stratum_lookup(name: str, *, frame: str) -> str:
     if name in CUSTOMER_FIELDS:
         return CUSTOMER_FIELDS[name]
     return f"attributes__{name}"
+
+
+def _stratum_expression(name: str, *, frame: str) -> Any:
+    """A column or, for JSON attributes, their text (``->>``, the same on every database)."""
+    lookup = _stratum_lookup(name, frame=frame)
+    return KT(lookup) if "attributes__" in lookup else lookup
 
 
 def _label(values: Sequence[Any]) -> str:
@@ -176,7 +183,7 @@ def _frame_rows(
         f"{prefix}phone",
         f"{prefix}has_consent",
         f"{prefix}opted_out_at",
-        *(_stratum_lookup(name, frame=frame) for name in strata),
+        *(_stratum_expression(name, frame=frame) for name in strata),
     ]
     order = [f"{prefix}pk", "-arrived_at"] if prefix else ["pk"]
     rows = qs.order_by(*order).values_list(*fields)
