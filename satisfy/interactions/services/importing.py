@@ -372,11 +372,12 @@ def _insert_batches(frame: pd.DataFrame, progress: Progress | None) -> None:
     marks = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608
     total = len(frame)
-    records = frame.astype(object).where(frame.notna(), None)
+    # Every column already holds Python values with None for NULL (see _frame).
+    columns = [frame[name].tolist() for name in COLUMNS]
+    rows = list(zip(*columns, strict=True))
     with connection.cursor() as cursor:
         for start in range(0, total, BATCH_SIZE):
-            part = records.iloc[start : start + BATCH_SIZE]
-            cursor.executemany(sql, list(part.itertuples(index=False, name=None)))
+            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
             if progress is not None:
                 progress(min(start + BATCH_SIZE, total), total)
 
