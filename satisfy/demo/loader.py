@@ -9,26 +9,28 @@ invariants those services keep (see ``docs/demo.md``).
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import partial
-from typing import Any
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
-from django.db.models import ForeignObjectRel, ProtectedError, RestrictedError
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from satisfy.accounts.models import RoleAssignment, User
-from satisfy.accounts.services import grant_role
 from satisfy.customers.models import Customer
 from satisfy.demo import synth
+from satisfy.demo.bulk import Timeline, delete_rows, ids_by_key, insert_rows
+from satisfy.demo.personas import (
+    PERSONA_EMAIL_DOMAIN,
+    PERSONAS,
+    Login,
+    PersonaExistsError,
+    create_personas,
+)
 from satisfy.distribution.codes import new_short_code, new_token
 from satisfy.distribution.models import Invitation
 from satisfy.interactions.models import Interaction
@@ -47,77 +49,12 @@ from satisfy.surveys.services import (
 TEMPLATE_CODE = "post-contact"
 SURVEY_SLUG = "acme-post-contact"
 EXTERNAL_ID_PREFIX = "demo-"
-PERSONA_EMAIL_DOMAIN = "acme.example"
-BATCH_SIZE = 2000
 
 Progress = Callable[[str], None]
 
 
 class DemoError(Exception):
     """The demo cannot be built or removed; the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class Persona:
-    username: str
-    first_name: str
-    last_name: str
-    role: str
-    unit_code: str
-    description: str
-    is_superuser: bool = False
-
-
-PERSONAS: tuple[Persona, ...] = (
-    Persona(
-        "alice",
-        "Alice",
-        "Morgan",
-        RoleAssignment.Role.ADMIN,
-        synth.COMPANY[0],
-        "administrator of Acme Support (and Django admin)",
-        is_superuser=True,
-    ),
-    Persona(
-        "bob",
-        "Bob",
-        "Carter",
-        RoleAssignment.Role.UNIT_MANAGER,
-        synth.BRANCHES[0][0],
-        "manager of the Northgate branch (sees only Northgate)",
-    ),
-    Persona(
-        "carol",
-        synth.PERSONA_AGENT_NAME.split()[0],
-        synth.PERSONA_AGENT_NAME.split()[1],
-        RoleAssignment.Role.AGENT,
-        f"{synth.BRANCHES[0][0]}-billing",
-        "agent in Northgate Billing (sees her own results)",
-    ),
-    Persona(
-        "dave",
-        "Dave",
-        "Okafor",
-        RoleAssignment.Role.ANALYST,
-        synth.COMPANY[0],
-        "analyst (reads everything)",
-    ),
-    Persona(
-        "erin",
-        "Erin",
-        "Walsh",
-        RoleAssignment.Role.AUDITOR,
-        synth.COMPANY[0],
-        "auditor of Acme Support (read only)",
-    ),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Login:
-    username: str
-    password: str
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,37 +86,6 @@ class _Clock:
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
-
-
-class _Timeline:
-    """Seconds of local wall-clock time after ``first_day`` midnight → aware datetimes."""
-
-    def __init__(self, first_day: date) -> None:
-        self.zone = timezone.get_current_timezone()
-        self.origin = np.datetime64(first_day.isoformat(), "us")
-
-    def seconds_of(self, moment: datetime) -> float:
-        local = timezone.localtime(moment, self.zone).replace(tzinfo=None)
-        return float(
-            (np.datetime64(local, "us") - self.origin) / np.timedelta64(1, "s")
-        )
-
-    def at(self, seconds: np.ndarray) -> list[datetime | None]:
-        values = np.asarray(seconds, dtype=np.float64)
-        micro = np.nan_to_num(values, nan=0.0) * 1e6
-        naive = (
-            (self.origin + micro.astype("timedelta64[us]")).astype(datetime).tolist()
-        )
-        return [
-            None if np.isnan(value) else moment.replace(tzinfo=self.zone)
-            for value, moment in zip(values.tolist(), naive, strict=True)
-        ]
-
-    def required(self, seconds: np.ndarray) -> list[datetime]:
-        moments = self.at(seconds)
-        if any(moment is None for moment in moments):
-            raise DemoError("A required timestamp of the demo data is missing.")
-        return [moment for moment in moments if moment is not None]
 
 
 def demo_exists() -> bool:
@@ -242,44 +148,6 @@ def _org(data: synth.DemoData, clock: _Clock) -> tuple[dict[str, OrgUnit], list[
     return units, agents
 
 
-def _personas(
-    units: dict[str, OrgUnit], agents: list[Agent], clock: _Clock
-) -> tuple[dict[str, User], tuple[Login, ...]]:
-    users: dict[str, User] = {}
-    logins: list[Login] = []
-    taken = User.objects.filter(username__in=[p.username for p in PERSONAS])
-    if taken.exists():
-        raise DemoError(
-            f"A user named {taken.first()!s} already exists; run `satisfy demo --reset` "
-            "on a database of its own, or remove that user first."
-        )
-    passwords = [secrets.token_urlsafe(12) for _ in PERSONAS]
-    # Password hashing is slow on purpose and releases the GIL: hash side by side.
-    with ThreadPoolExecutor(max_workers=len(PERSONAS)) as pool:
-        hashes = list(pool.map(make_password, passwords))
-    for persona, password, hashed in zip(PERSONAS, passwords, hashes, strict=True):
-        user = User.objects.create_user(
-            username=persona.username,
-            email=f"{persona.username}@{PERSONA_EMAIL_DOMAIN}",
-            password=None,
-            first_name=persona.first_name,
-            last_name=persona.last_name,
-            is_staff=persona.is_superuser,
-            is_superuser=persona.is_superuser,
-            language="en",
-        )
-        user.password = hashed
-        user.save(update_fields=["password"])
-        grant_role(user=user, role=persona.role, unit=units[persona.unit_code])
-        users[persona.username] = user
-        logins.append(Login(persona.username, password, persona.description))
-    carol_agent = next(a for a in agents if a.code == synth.PERSONA_AGENT_CODE)
-    carol_agent.user = users["carol"]
-    carol_agent.save(update_fields=["user"])
-    clock.step("personas", len(users))
-    return users, tuple(logins)
-
-
 def _survey(
     *, company: OrgUnit, alice: User, first_day: datetime
 ) -> tuple[Survey, SurveyVersion]:
@@ -297,87 +165,8 @@ def _survey(
     return survey, SurveyVersion.objects.get(pk=version.pk)
 
 
-def _insert(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> int:
-    """INSERT many rows at once, bypassing model instances (the demo's hot path).
-
-    Values go through each field's ``get_db_prep_save`` only where the database
-    needs it (datetimes, JSON); ``bulk_create`` spent most of a build compiling SQL
-    per value. Columns not given get the model's defaults, as ``Model()`` would.
-    """
-    by_name = {f.name: f for f in model._meta.concrete_fields}
-    fields = [by_name[name] for name in columns]
-    converters: list[Callable[[Any], Any] | None] = []
-    for model_field in fields:
-        if isinstance(model_field, models.DateTimeField):
-            # Aware datetimes only (the timeline makes them): the adapter suffices.
-            converters.append(connection.ops.adapt_datetimefield_value)
-        elif isinstance(model_field, models.JSONField):
-            converters.append(
-                partial(model_field.get_db_prep_save, connection=connection)
-            )
-        else:
-            converters.append(None)
-    # Columns the demo does not fill (some added later by other apps) get the
-    # value a model instance would get: its default, or now for auto_now(_add).
-    extra = [
-        f for f in model._meta.concrete_fields if not f.primary_key and f not in fields
-    ]
-    moment = timezone.now()
-    defaults = tuple(
-        f.get_db_prep_save(
-            moment
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            else f.get_default(),
-            connection,
-        )
-        for f in extra
-    )
-    prepared: list[tuple[Any, ...]] = [
-        (
-            *(
-                value if convert is None or value is None else convert(value)
-                for value, convert in zip(row, converters, strict=True)
-            ),
-            *defaults,
-        )
-        for row in rows
-    ]
-    fields += extra
-    quote = connection.ops.quote_name
-    # Identifiers come from the model's meta and are quoted; values are parameters.
-    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
-        quote(model._meta.db_table), ", ".join(quote(str(f.column)) for f in fields)
-    )
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
-            # psycopg 3: COPY streams the rows, an order of magnitude faster.
-            copy_sql = "COPY {} ({}) FROM STDIN".format(
-                quote(model._meta.db_table),
-                ", ".join(quote(str(f.column)) for f in fields),
-            )
-            with raw.copy(copy_sql) as copy:
-                for row in prepared:
-                    copy.write_row(row)
-        else:
-            sql = head + "(" + ", ".join(["%s"] * len(fields)) + ")"
-            for offset in range(0, len(prepared), BATCH_SIZE):
-                cursor.executemany(sql, prepared[offset : offset + BATCH_SIZE])
-    return len(prepared)
-
-
-def _ids(model: type[models.Model], key: str, prefix: str) -> dict[str, int]:
-    """Primary keys of freshly inserted rows by a unique text column."""
-    pairs = model._default_manager.filter(**{f"{key}__startswith": prefix}).values_list(
-        key, "pk"
-    )
-    return {str(value): int(pk) for value, pk in pairs}
-
-
 def _customers(
-    data: synth.DemoData, timeline: _Timeline, units: dict[str, OrgUnit], clock: _Clock
+    data: synth.DemoData, timeline: Timeline, units: dict[str, OrgUnit], clock: _Clock
 ) -> list[int]:
     table = data.customers
     branch_ids = [units[branch[0]].pk for branch in synth.BRANCHES]
@@ -420,15 +209,15 @@ def _customers(
         "created_at",
         "unit",
     )
-    _insert(Customer, columns, rows)
-    ids = _ids(Customer, "external_id", EXTERNAL_ID_PREFIX)
+    insert_rows(Customer, columns, rows)
+    ids = ids_by_key(Customer, "external_id", EXTERNAL_ID_PREFIX)
     clock.step("customers", len(rows))
     return [ids[external_id] for external_id in external_ids]
 
 
 def _interactions(
     data: synth.DemoData,
-    timeline: _Timeline,
+    timeline: Timeline,
     units: dict[str, OrgUnit],
     agents: list[Agent],
     customer_ids: list[int],
@@ -530,8 +319,8 @@ def _interactions(
         "reason_code",
         "is_resolved",
     )
-    _insert(Interaction, columns, rows)
-    ids = _ids(Interaction, "external_id", EXTERNAL_ID_PREFIX)
+    insert_rows(Interaction, columns, rows)
+    ids = ids_by_key(Interaction, "external_id", EXTERNAL_ID_PREFIX)
     clock.step("interactions", len(rows))
     return [ids[external_id] for external_id in external_ids], unit_ids
 
@@ -563,7 +352,7 @@ class _InvitationRows:
 
 def _invitations(
     data: synth.DemoData,
-    timeline: _Timeline,
+    timeline: Timeline,
     survey: Survey,
     interaction_ids: list[int],
     interaction_units: list[int],
@@ -644,7 +433,7 @@ def _invitations(
         "expired_at",
         "expires_at",
     )
-    _insert(Invitation, columns, rows)
+    insert_rows(Invitation, columns, rows)
     by_token = dict(Invitation.objects.filter(survey=survey).values_list("token", "pk"))
     clock.step("invitations", len(rows))
     return _InvitationRows(
@@ -719,7 +508,7 @@ def _answer_rows(
 
 def _responses(
     data: synth.DemoData,
-    timeline: _Timeline,
+    timeline: Timeline,
     survey: Survey,
     version: SurveyVersion,
     invitations: _InvitationRows,
@@ -795,30 +584,15 @@ def _responses(
         "updated_at",
         "completed_at",
     )
-    _insert(SurveyResponse, columns, full_rows)
+    insert_rows(SurveyResponse, columns, full_rows)
     by_key = dict(SurveyResponse.objects.filter(survey=survey).values_list("key", "pk"))
     clock.step("responses", len(full_rows))
     answers: list[AnswerRow] = []
     for index, key in enumerate(keys):
         for page in pages[: pages_done[index]]:
             answers.extend(_answer_rows(int(by_key[key]), index, page, table))
-    _insert(Answer, ANSWER_COLUMNS, answers)
+    insert_rows(Answer, ANSWER_COLUMNS, answers)
     clock.step("answers", len(answers))
-
-
-def write_logins(logins: Sequence[Login], *, base_url: str) -> str:
-    """Write the persona logins to ``DATA_DIR/demo-logins.txt`` (mode 0600); return its path."""
-    path = settings.DATA_DIR / "demo-logins.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"Satisfy demo logins ({base_url}/)", ""]
-    lines += [
-        f"{login.username:<8} {login.password:<20} {login.description}"
-        for login in logins
-    ]
-    path.touch(mode=0o600, exist_ok=True)
-    path.chmod(0o600)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return str(path)
 
 
 @transaction.atomic
@@ -837,7 +611,7 @@ def build_demo(
         )
     moment = now or timezone.now()
     first_day = timezone.localdate(moment) - timedelta(days=synth.DAYS)
-    timeline = _Timeline(first_day)
+    timeline = Timeline(first_day)
     data = synth.generate(
         seed=seed,
         scale=scale,
@@ -847,7 +621,11 @@ def build_demo(
     )
     clock.step("generated data set")
     units, agents = _org(data, clock)
-    users, logins = _personas(units, agents, clock)
+    try:
+        users, logins = create_personas(units, agents)
+    except PersonaExistsError as error:
+        raise DemoError(str(error)) from error
+    clock.step("personas", len(users))
     first_moment = timeline.required(np.array([0.0]))[0]
     survey, version = _survey(
         company=units[synth.COMPANY[0]], alice=users["alice"], first_day=first_moment
@@ -905,35 +683,6 @@ def delete_demo(*, progress: Progress = _quiet) -> None:
         ) from error
 
 
-def _delete(queryset: models.QuerySet[Any]) -> None:
-    """Delete with one statement when no row anywhere refers to the doomed rows.
-
-    Django's collector honours CASCADE/SET_NULL/PROTECT but issues a query per
-    thousand rows and relation; the demo's big tables are usually referenced only
-    by rows deleted just before, so check each reverse relation first and fall
-    back to the collector when anything still points at them.
-    """
-    model = queryset.model
-    relations = [
-        f
-        for f in model._meta.get_fields(include_hidden=True)
-        if isinstance(f, ForeignObjectRel)  # incl. related_name="+" ones
-    ]
-    for relation in relations:
-        if relation.on_delete is models.DO_NOTHING:
-            continue
-        if relation.many_to_many or relation.field is None:
-            queryset.delete()
-            return
-        referring = relation.related_model._base_manager.filter(
-            **{f"{relation.field.name}__in": queryset.values("pk")}
-        )
-        if referring.exists():
-            queryset.delete()
-            return
-    queryset._raw_delete(queryset.db)
-
-
 def _delete_rows(clock: _Clock) -> None:
     company = OrgUnit.objects.filter(code=synth.COMPANY[0]).first()
     tree = (
@@ -944,20 +693,20 @@ def _delete_rows(clock: _Clock) -> None:
     surveys = Survey.objects.filter(
         models.Q(slug=SURVEY_SLUG) | models.Q(unit__in=tree)
     )
-    _delete(Answer.objects.filter(response__survey__in=surveys))
-    _delete(SurveyResponse.objects.filter(survey__in=surveys))
-    _delete(Invitation.objects.filter(survey__in=surveys))
+    delete_rows(Answer.objects.filter(response__survey__in=surveys))
+    delete_rows(SurveyResponse.objects.filter(survey__in=surveys))
+    delete_rows(Invitation.objects.filter(survey__in=surveys))
     surveys.update(current_version=None)
     SurveyVersion.objects.filter(survey__in=surveys).delete()
     surveys.delete()
     clock.step("removed survey data")
-    _delete(
+    delete_rows(
         Interaction.objects.filter(
             models.Q(external_id__startswith=EXTERNAL_ID_PREFIX)
             | models.Q(unit__in=tree)
         )
     )
-    _delete(Customer.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX))
+    delete_rows(Customer.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX))
     clock.step("removed interactions")
     User.objects.filter(
         username__in=[p.username for p in PERSONAS],

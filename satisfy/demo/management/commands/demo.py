@@ -19,8 +19,8 @@ from satisfy.demo.loader import (
     demo_counts,
     demo_exists,
     sample_invitation,
-    write_logins,
 )
+from satisfy.demo.personas import write_logins
 from satisfy.distribution.codes import format_short_code
 
 
