@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -51,8 +50,8 @@ class SampleError(ValueError):
     """The sample cannot be drawn as asked (message says why)."""
 
 
-@dataclass(frozen=True, slots=True)
-class FrameRow:
+class FrameRow(NamedTuple):
+    # A tuple, not a frozen dataclass: a frame can have a million of them.
     customer_id: int
     interaction_id: int | None
     email: str
@@ -196,6 +195,9 @@ def _frame_rows(
     last_customer: int | None = None
     first_stratum = 6
     channels = [c.split(":")[0] for c in wave.channels]
+    reaches_everyone = any(c in LINK_CHANNELS for c in channels)
+    needs_email = "email" in channels
+    needs_phone = "sms" in channels or "ivr" in channels
     for row in _fetch(sql, params):
         customer_id = row[0]
         if prefix:
@@ -206,7 +208,9 @@ def _frame_rows(
         population += 1
         if not row[4] or row[5] is not None:
             excluded["opted_out"] += 1
-        elif channel_for(channels, email=row[2], phone=row[3]) is None:
+        elif not (
+            reaches_everyone or (needs_email and row[2]) or (needs_phone and row[3])
+        ):
             excluded["no_contact"] += 1
         elif customer_id in recent:
             excluded["recently_surveyed"] += 1
@@ -215,11 +219,11 @@ def _frame_rows(
         else:
             eligible.append(
                 FrameRow(
-                    customer_id=customer_id,
-                    interaction_id=row[1] if prefix else None,
-                    email=row[2],
-                    phone=row[3],
-                    stratum=_label(row[first_stratum:]),
+                    customer_id,
+                    row[1] if prefix else None,
+                    row[2],
+                    row[3],
+                    _label(row[first_stratum:]) if len(row) > first_stratum else "",
                 )
             )
     return eligible, excluded, population
