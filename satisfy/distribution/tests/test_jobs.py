@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -58,3 +59,13 @@ def test_send_invitations_command(
     launch_wave(wave=wave)
     call_command("send_invitations")
     assert "sent 1 (0 already delivered)" in capsys.readouterr().out
+
+
+def test_sending_is_throttled_per_channel() -> None:
+    from satisfy.distribution.services.sending import Throttle
+
+    throttle = Throttle(50)
+    started = time.monotonic()
+    for _i in range(11):
+        throttle.wait()
+    assert time.monotonic() - started >= 0.19  # ten intervals of 20 ms
