@@ -39,6 +39,7 @@ from satisfy.reports.queries import (
     series_key,
     summaries,
 )
+from satisfy.reports.rollups import Hist
 from satisfy.surveys.definition import (
     Question,
     QuestionType,
@@ -240,6 +241,18 @@ class Dashboard:
         }
 
 
+def collapse(
+    grid: dict[tuple[Any, ...], Hist], keep: tuple[int, ...]
+) -> dict[tuple[Any, ...], Hist]:
+    """Sum grouped histograms down to the group positions in ``keep`` (plus the cell)."""
+    out: dict[tuple[Any, ...], Hist] = {}
+    width = 2  # groups in the grid key: unit path, period
+    for key, hist in grid.items():
+        short = (*(key[i] for i in keep), *key[width:])
+        out[short] = out[short] + hist if short in out else hist.copy()
+    return out
+
+
 def _trend_period(filters: Filters, requested: str) -> str:
     if requested in {"week", "month"}:
         return requested
@@ -255,6 +268,7 @@ def build_dashboard(
     comment_search: str = "",
     with_comments: bool = True,
     with_funnel: bool = True,
+    force_raw: bool = False,
 ) -> Dashboard:
     """Compute the dashboard of one survey for one user and set of filters."""
     version = survey.current_version
@@ -263,9 +277,13 @@ def build_dashboard(
     definition = version_definition(version)
     language = ui_language()
     min_n: int = settings.SATISFY_MIN_N
-    source = Source(user, survey, filters)
+    source = Source(user, survey, filters, force_raw=force_raw)
 
-    now_h = source.histograms()
+    # One grouped read (unit path × trend period) serves the cards, the trend and the
+    # unit breakdown; the previous period is a second read.
+    period = _trend_period(filters, trend)
+    grid = source.histograms(by=("unit_path", "period"), period=period)
+    now_h = collapse(grid, ())
     before_h = source.histograms(when=filters.period.previous())
     sums = summaries(definition, now_h)
     before = summaries(definition, before_h)
@@ -290,8 +308,7 @@ def build_dashboard(
         )
 
     # Trend by week or month: one grouped query.
-    period = _trend_period(filters, trend)
-    grouped = source.histograms(by=("period",), period=period)
+    grouped = collapse(grid, (1,))
     buckets: dict[date, dict[tuple[Any, ...], Any]] = {}
     for key, hist in grouped.items():
         buckets.setdefault(key[0], {})[key[1:]] = hist
@@ -380,7 +397,12 @@ def build_dashboard(
             )
 
     breakdown = unit_breakdown(
-        user=user, definition=definition, source=source, unit=filters.unit, min_n=min_n
+        user=user,
+        definition=definition,
+        source=source,
+        unit=filters.unit,
+        min_n=min_n,
+        by_path=collapse(grid, (0,)),
     )
 
     funnel_row = None
@@ -436,6 +458,7 @@ def unit_breakdown(
     source: Source,
     unit: OrgUnit | None,
     min_n: int,
+    by_path: dict[tuple[Any, ...], Hist] | None = None,
 ) -> list[dict[str, Any]]:
     """Scores of the next level down: the chosen unit's children, else the scope's tops."""
     units = list(units_for_user(user))
@@ -448,7 +471,8 @@ def unit_breakdown(
     children = [c for top in tops for c in top.children.all().order_by("name")] or tops
     if not children:
         return []
-    by_path = source.histograms(by=("unit_path",))
+    if by_path is None:
+        by_path = source.histograms(by=("unit_path",))
     merged: dict[int, dict[tuple[Any, ...], Any]] = {}
     for key, hist in by_path.items():
         path = key[0]

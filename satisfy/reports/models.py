@@ -37,6 +37,10 @@ class RollupCounts(models.Model):
         "surveys.SurveyVersion", on_delete=models.CASCADE, related_name="+"
     )
     day = models.DateField()
+    # The day's week (its Monday) and month (its first day), stored so a trend groups
+    # by a plain column: no date function per row (SQLite runs those in Python).
+    week = models.DateField()
+    month = models.DateField()
     question_code = models.CharField(max_length=64)
     item_code = models.CharField(max_length=64, blank=True, default="")
     part = models.CharField(max_length=12, blank=True, default="")

@@ -279,6 +279,7 @@ class Source:
     user: User
     survey: Survey
     filters: Filters
+    force_raw: bool = False  # benchmarks: compute from the raw answers regardless
     scope: Scope = field(init=False)
     used_raw: bool = field(default=False, init=False)
 
@@ -313,7 +314,7 @@ class Source:
         span = when or self.filters.period
         if self.scope.sees_nothing:
             return {}
-        if not self.filters.needs_raw:
+        if not self.filters.needs_raw and not self.force_raw:
             found = read_histograms(self._query(span), by=by, period=period)
             if not any(h[OTHER_SLOT] for h in found.values()):
                 return found

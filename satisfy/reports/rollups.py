@@ -19,13 +19,14 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, DateField, F, Func, Q, QuerySet, Sum, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from satisfy.reports.models import (
     COUNT_FIELDS,
+    POINTS,
     RESPONSES,
     DailyRollup,
     DailyUnitRollup,
@@ -61,6 +62,11 @@ def _day(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
+def buckets(day: date) -> dict[str, date]:
+    """The week (Monday) and month (first day) a rollup day belongs to."""
+    return {"week": day - timedelta(days=day.weekday()), "month": day.replace(day=1)}
+
+
 # ----------------------------------------------------------------------------- update
 
 
@@ -73,7 +79,7 @@ def _increment(model: type[RollupCounts], key: dict[str, Any], hist: Hist) -> No
         return
     try:
         with transaction.atomic():
-            model.objects.create(**key, **deltas)  # type: ignore[attr-defined]
+            model.objects.create(**key, **buckets(key["day"]), **deltas)  # type: ignore[attr-defined]
     except IntegrityError:  # another transaction created the row first
         rows.update(**{k: F(k) + v for k, v in deltas.items()})
 
@@ -139,6 +145,17 @@ def _windows(versions: Sequence[int]) -> Iterator[tuple[int, date, date]]:
             start = stop + timedelta(days=1)
 
 
+def day_of(field: str) -> Any:
+    """The local day of a timestamp column, in SQL.
+
+    SQLite with UTC (the default) uses its built-in ``date()``: Django's ``TruncDate``
+    calls a Python function for every row there. Elsewhere ``TruncDate`` is native.
+    """
+    if connection.vendor == "sqlite" and timezone.get_current_timezone_name() == "UTC":
+        return Func(F(field), function="date", output_field=DateField())
+    return TruncDate(field)
+
+
 def _min(name: str) -> Any:
     from django.db.models import Min
 
@@ -173,10 +190,18 @@ def computed_cells(
     out: dict[tuple[Any, ...], Hist] = defaultdict(
         lambda: np.zeros(WIDTH, dtype=np.int64)
     )
+    # the histogram is pivoted in SQL (conditional sums): one row per cell comes back
+    on_scale = Q(is_na=False, value__isnull=False)
+    sums: dict[str, Any] = {
+        f"s{p}": Sum(Case(When(on_scale & Q(value=p), then=1), default=0))
+        for p in POINTS
+    }
+    sums["s_na"] = Sum(Case(When(is_na=True, then=1), default=0))
+    sums["s_all"] = Count("id")
     rows = (
         Answer.objects.filter(complete)
         .filter(Q(value__isnull=False) | Q(is_na=True))
-        .annotate(day=TruncDate("response__completed_at"))
+        .annotate(day=day_of("response__completed_at"))
         .values_list(
             "day",
             "response__unit_path",
@@ -185,16 +210,19 @@ def computed_cells(
             "question_code",
             "item_code",
             "part",
-            "value",
-            "is_na",
         )
-        .annotate(n=Count("id"))
+        .annotate(**sums)
         .order_by()
     )
-    for day, path, agent, channel, code, item, part, value, is_na, n in rows:
-        where = slot(value, is_na)
-        if where is not None:
-            out[(day, path, agent or 0, channel, code, item, part)][where] += n
+    width = len(POINTS)
+    for row in rows:
+        day, path, agent, channel, code, item, part = row[:7]
+        counts = row[7 : 7 + width]
+        n_na, total = row[7 + width], row[8 + width]
+        hist = out[(_as_date(day), path, agent or 0, channel, code, item, part)]
+        hist[:width] += counts
+        hist[NA_SLOT] += n_na
+        hist[OTHER_SLOT] += total - n_na - sum(counts)
     responses = (
         SurveyResponse.objects.filter(
             version_id=version_id,
@@ -202,13 +230,13 @@ def computed_cells(
             completed_at__gte=low,
             completed_at__lt=high,
         )
-        .annotate(day=TruncDate("completed_at"))
+        .annotate(day=day_of("completed_at"))
         .values_list("day", "unit_path", "agent_id", "channel")
         .annotate(n=Count("id"))
         .order_by()
     )
     for day, path, agent, channel, n in responses:
-        out[(day, path, agent or 0, channel, RESPONSES, "", "")][0] += n
+        out[(_as_date(day), path, agent or 0, channel, RESPONSES, "", "")][0] += n
     return dict(out)
 
 
@@ -219,6 +247,58 @@ def _unit_cells(detail: dict[tuple[Any, ...], Hist]) -> dict[tuple[Any, ...], Hi
     for (day, path, _agent, _channel, code, item, part), hist in detail.items():
         out[(day, path, code, item, part)] += hist
     return dict(out)
+
+
+def _insert(
+    model: type[RollupCounts],
+    extra: tuple[str, ...],
+    rows: Iterable[tuple[Any, ...]],
+    batch_size: int,
+) -> None:
+    """Plain ``INSERT … VALUES`` in batches: Django's bulk_create spends most of a
+    rebuild preparing model instances and field values one by one."""
+    ops = connection.ops
+    columns = (
+        "version_id",
+        "day",
+        "week",
+        "month",
+        "unit_path",
+        "question_code",
+        "item_code",
+        "part",
+        *ALL_FIELDS,
+        *extra,
+    )
+    # table and column names are our own constants, quoted; values are parameters
+    sql = (
+        f"INSERT INTO {ops.quote_name(model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(ops.quote_name(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for version_id, day, path, code, item, part, hist, more in rows:
+            b = buckets(day)
+            batch.append(
+                (
+                    version_id,
+                    ops.adapt_datefield_value(day),
+                    ops.adapt_datefield_value(b["week"]),
+                    ops.adapt_datefield_value(b["month"]),
+                    path,
+                    code,
+                    item,
+                    part,
+                    *(int(x) for x in hist),
+                    *more,
+                )
+            )
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def _hist_fields(hist: Hist) -> dict[str, int]:
@@ -248,19 +328,11 @@ def rebuild_rollups(
         detail = computed_cells(version_id, start, end)
         units = _unit_cells(detail)
         with transaction.atomic():
-            DailyRollup.objects.bulk_create(
+            _insert(
+                DailyRollup,
+                ("agent_key", "channel"),
                 (
-                    DailyRollup(
-                        version_id=version_id,
-                        day=day,
-                        unit_path=path,
-                        agent_key=agent,
-                        channel=channel,
-                        question_code=code,
-                        item_code=item,
-                        part=part,
-                        **_hist_fields(hist),
-                    )
+                    (version_id, day, path, code, item, part, hist, (agent, channel))
                     for (
                         day,
                         path,
@@ -271,22 +343,16 @@ def rebuild_rollups(
                         part,
                     ), hist in detail.items()
                 ),
-                batch_size=batch_size,
+                batch_size,
             )
-            DailyUnitRollup.objects.bulk_create(
+            _insert(
+                DailyUnitRollup,
+                (),
                 (
-                    DailyUnitRollup(
-                        version_id=version_id,
-                        day=day,
-                        unit_path=path,
-                        question_code=code,
-                        item_code=item,
-                        part=part,
-                        **_hist_fields(hist),
-                    )
+                    (version_id, day, path, code, item, part, hist, ())
                     for (day, path, code, item, part), hist in units.items()
                 ),
-                batch_size=batch_size,
+                batch_size,
             )
         result.detail_rows += len(detail)
         result.unit_rows += len(units)
@@ -395,7 +461,7 @@ def check_rollups(
 
 # ------------------------------------------------------------------------------- read
 
-PERIODS = {"day": None, "week": TruncWeek, "month": TruncMonth}
+PERIODS = ("day", "week", "month")
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,17 +504,9 @@ def read_histograms(
         query.agent_ids or query.channels or {"agent_key", "channel"} & set(by)
     )
     rows = rollup_rows(query, detail=detail)
-    names: list[str] = []
-    for name in by:
-        if name == "period":
-            trunc = PERIODS[period]
-            if trunc is None:
-                names.append("day")
-            else:
-                rows = rows.annotate(bucket=trunc("day"))
-                names.append("bucket")
-        else:
-            names.append(name)
+    names = [period if name == "period" else name for name in by]
+    if period not in PERIODS:
+        raise ValueError(f"period must be day, week or month, not {period!r}")
     values = (
         rows.values(*names, "question_code", "item_code", "part")
         .annotate(**{f"s_{n}": Sum(n) for n in ALL_FIELDS})
@@ -457,7 +515,7 @@ def read_histograms(
     out: dict[tuple[Any, ...], Hist] = {}
     for row in values:
         key = (
-            *(_as_date(row[n]) for n in names),
+            *(_as_date(row[n]) if n in PERIODS else row[n] for n in names),
             row["question_code"],
             row["item_code"],
             row["part"],
@@ -467,6 +525,8 @@ def read_histograms(
 
 
 def _as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return value
