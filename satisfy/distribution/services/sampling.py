@@ -97,11 +97,20 @@ def _stratum_lookup(name: str, *, frame: str) -> str:
 def _stratum_expression(name: str, *, frame: str) -> Any:
     """A column or, for JSON attributes, their text (``->>``, the same on every database)."""
     lookup = _stratum_lookup(name, frame=frame)
-    return KT(lookup) if "attributes__" in lookup else lookup
+    if "attributes__" not in lookup:
+        return lookup
+    # PostgreSQL needs ->> for text; on SQLite KT costs three JSON parses where
+    # JSON_EXTRACT (the plain key lookup) already returns the text of a string.
+    return KT(lookup) if connection.vendor == "postgresql" else lookup
 
 
 def _label(values: Sequence[Any]) -> str:
-    return "|".join(BLANK if v is None or v == "" else str(v) for v in values)
+    return "|".join(
+        [
+            v if type(v) is str and v else BLANK if v is None or v == "" else str(v)
+            for v in values
+        ]
+    )
 
 
 def _frame_queryset(
