@@ -123,9 +123,18 @@ def operations_report(
     total_summary = queries.merge_summaries(by_day.values(), **common)
     total = queue_kpis(total_summary)
     days = max(1, len(by_day)) if by_day else period.days
-    intervals = queries.interval_summaries(
+    found = queries.interval_summaries(
         rows, interval_minutes=s.interval_minutes, **common
     )
+    # Every interval from the first to the last with calls, quiet ones as zeros, so
+    # the charts keep a regular time axis.
+    intervals: dict[tuple[Any, ...], QueueSummary] = {}
+    if found:
+        first, last = min(found)[0], max(found)[0]
+        for start in range(first, last + 1, s.interval_minutes):
+            intervals[(start,)] = found.get(
+                (start,), queries.merge_summaries([], **common)
+            )
     overall_aht = total.aht_seconds
     calls, ahts, starts = [], [], []
     for (start,), summary in intervals.items():
