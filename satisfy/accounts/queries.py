@@ -79,6 +79,16 @@ def scope_for_user(user: User | AnonymousUser) -> Scope:
     """The scope of a signed-in user; an anonymous or role-less user sees nothing."""
     if not user.is_authenticated or not user.is_active:
         return Scope()
+    # One request asks several times; the roles do not change within it.
+    cached: Scope | None = getattr(user, "_satisfy_scope", None)
+    if cached is not None:
+        return cached
+    scope = _build_scope(user)
+    user._satisfy_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def _build_scope(user: User) -> Scope:
     if user.is_superuser:
         return Scope(unit_paths=("/",), manage_paths=("/",), is_authenticated=True)
     read: set[str] = set()

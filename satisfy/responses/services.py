@@ -192,40 +192,61 @@ def submit_response(
     invitation: Invitation | None = None,
     language: str = "en",
     channel: str = SurveyResponse.Channel.API,
+    unit: OrgUnit | None = None,
+    agent: Agent | None = None,
     now: datetime | None = None,
 ) -> tuple[SurveyResponse, bool]:
     """Store a whole, already validated response in one go (API and collecting channels).
 
-    Returns ``(response, created)``; a repeated idempotency key returns the first
-    response unchanged.
+    Returns ``(response, created)``; a repeated idempotency key (or a second answer to
+    the same invitation) returns the first response unchanged. ``unit`` and ``agent``
+    override the snapshot taken from the invitation or the survey.
+
+    One INSERT of a complete response and one of its answers: the unique key decides
+    races, so no read comes first on the common path.
     """
     key = (
         f"inv:{invitation.pk}"
         if invitation is not None
         else f"api:{survey.pk}:{idempotency_key}"
     )
-    existing = SurveyResponse.objects.filter(key=key).first()
-    if existing is not None:
-        return existing, False
-    with transaction.atomic():
-        response = start_response(
-            survey=survey,
-            key=key,
-            invitation=invitation,
-            language=language,
-            channel=channel,
-            now=now,
-        )
-        if response.status == SurveyResponse.Status.COMPLETE:
-            return response, False
-        definition = version_definition(response.version)
-        save_page(
-            response=response,
-            question_codes=[question.code for question in definition.questions()],
-            answers=answers,
-            pages_done=len(definition.pages),
-            now=now,
-        )
-        complete_response(response=response, now=now)
-    response.refresh_from_db()
+    version = survey.current_version
+    if not survey.is_open or version is None:
+        existing = SurveyResponse.objects.filter(key=key).first()
+        if existing is not None:
+            return existing, False
+        raise ResponseClosedError("This survey is not taking answers.")
+    at = now or timezone.now()
+    snapshot = _snapshot(
+        survey=survey, invitation=invitation, anonymous=version.is_anonymous
+    )
+    if unit is not None:
+        snapshot.update(unit=unit, unit_path=unit.path)
+    if agent is not None:
+        snapshot["agent"] = agent
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                survey=survey,
+                version=version,
+                key=key,
+                invitation=invitation,
+                language=language,
+                channel=channel,
+                status=SurveyResponse.Status.COMPLETE,
+                started_at=at,
+                updated_at=at,
+                completed_at=at,
+                pages_done=len(version_definition(version).pages),
+                **snapshot,
+            )
+            Answer.objects.bulk_create(_answer_rows(response, answers))
+            if invitation is not None:
+                Invitation.objects.filter(pk=invitation.pk).update(
+                    started_at=at, completed_at=at, status=Invitation.Status.COMPLETED
+                )
+            update_rollups_for_response(response.pk)
+    except IntegrityError:
+        # The same key was stored first (a retry, or a concurrent twin).
+        return SurveyResponse.objects.get(key=key), False
     return response, True
