@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -138,27 +139,31 @@ def iter_raw_rows(
     """
     index = {c.key: i for i, c in enumerate(columns)}
     numeric = [c.numeric for c in columns]
-    last = 0
-    base = responses.order_by("pk")
-    while True:
-        rows = list(
-            base.filter(pk__gt=last).values_list(
-                "pk",
-                "completed_at",
-                "unit__code",
-                "agent__code",
-                "channel",
-                "language",
-                "queue",
-                "customer_segment",
-            )[:chunk]
+    # One streamed query for the responses (in key order: no sort per chunk, no
+    # OFFSET), and one answers query per chunk of ids.
+    stream = (
+        responses.order_by("pk")
+        .values_list(
+            "pk",
+            "completed_at",
+            "unit__code",
+            "agent__code",
+            "channel",
+            "language",
+            "queue",
+            "customer_segment",
         )
+        .iterator(chunk_size=chunk)
+    )
+    while True:
+        rows = list(itertools.islice(stream, chunk))
         if not rows:
             return
         ids = [r[0] for r in rows]
-        last = ids[-1]
         cells: dict[int, list[Any]] = {i: [None] * len(columns) for i in ids}
-        answers = Answer.objects.filter(response_id__in=ids).values_list(
+        answers = Answer.objects.filter(
+            response_id__gte=ids[0], response_id__lte=ids[-1], response_id__in=ids
+        ).values_list(
             "response_id",
             "question_code",
             "item_code",

@@ -87,7 +87,10 @@ class DailyRollup(RollupCounts):
                 name="unique_daily_rollup",
             )
         ]
-        indexes = [models.Index(fields=["version", "day", "agent_key"])]
+        indexes = [
+            models.Index(fields=["version", "day", "agent_key"]),
+            models.Index(fields=["version", "channel", "day"]),
+        ]
 
     def __str__(self) -> str:
         return (

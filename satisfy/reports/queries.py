@@ -361,16 +361,40 @@ def comments(
     codes = [q.code for q in definition.questions() if q.type == QuestionType.TEXT]
     if question:
         codes = [c for c in codes if c == question]
-    rows = Answer.objects.filter(
-        response__in=responses.values("pk"), question_code__in=codes
-    ).exclude(text_value="")
+    if not codes:
+        return []
     if search:
-        rows = rows.filter(text_value__icontains=search)
-    return list(
-        rows.select_related("response", "response__unit", "response__agent").order_by(
-            "-response__completed_at", "-pk"
-        )[:limit]
-    )
+        # a search narrows the answers a lot: one query, sorted by the database
+        return list(
+            Answer.objects.filter(
+                response__in=responses.values("pk"),
+                question_code__in=codes,
+                text_value__icontains=search,
+            )
+            .select_related("response", "response__unit", "response__agent")
+            .order_by("-response__completed_at", "-pk")[:limit]
+        )
+    # Walk the responses newest first (the completed_at index) in batches and look up
+    # their comments, instead of joining every answer of the period and sorting it.
+    found: list[Answer] = []
+    newest = responses.order_by("-completed_at", "-pk").values_list("pk", flat=True)
+    batch = 500
+    for start in range(0, 1_000_000_000, batch):
+        ids = list(newest[start : start + batch])
+        if not ids:
+            break
+        rows = Answer.objects.filter(
+            response_id__in=ids, question_code__in=codes
+        ).exclude(text_value="")
+        order = {rid: i for i, rid in enumerate(ids)}
+        got = sorted(
+            rows.select_related("response", "response__unit", "response__agent"),
+            key=lambda a: (order[a.response_id], -a.pk),
+        )
+        found.extend(got)
+        if len(found) >= limit:
+            break
+    return found[:limit]
 
 
 # kept for callers of the first results page
