@@ -216,3 +216,37 @@ def test_api_returns_the_page_numbers_scoped(client, alice, bob, mallory, datase
     assert (
         client.get(f"/api/v1/reports/surveys/{slug}/dashboard?{q}").status_code == 404
     )
+
+
+def test_api_scorecards_averages_drivers_and_exports(
+    client, alice, carol, dataset, org, django_capture_on_commit_callbacks
+):
+    slug = dataset.survey.slug
+    q = period_query(dataset)
+    client.force_login(alice)
+    units = client.get(f"/api/v1/reports/surveys/{slug}/scorecard?{q}").json()["units"]
+    north = next(u for u in units if u["code"] == "north")
+    assert north["value"] == csat(dataset.values("csat_overall", north=True)).value
+    averages = client.get(f"/api/v1/reports/surveys/{slug}/averages?{q}").json()
+    assert {i["code"] for i in averages["items"]} >= {"csat_overall", "nps"}
+    drivers = client.get(f"/api/v1/reports/surveys/{slug}/drivers?{q}").json()
+    assert set(drivers["shares"]) == {"access", "resolution", "treatment"}
+    with django_capture_on_commit_callbacks(execute=True):
+        job = client.post(
+            f"/api/v1/reports/surveys/{slug}/exports",
+            {"format": "csv"},
+            content_type="application/json",
+        ).json()
+    status = client.get(f"/api/v1/reports/exports/{job['id']}").json()
+    assert status["status"] == "done"
+    assert status["rows_written"] == 80
+    bad = client.post(
+        f"/api/v1/reports/surveys/{slug}/exports",
+        {"format": "exe"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    client.force_login(carol)
+    agents = client.get(f"/api/v1/reports/surveys/{slug}/agents?{q}").json()["agents"]
+    assert [a["code"] for a in agents] == [org.carol_agent.code]
+    assert client.get(f"/api/v1/reports/exports/{job['id']}").status_code == 404
