@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from satisfy.accounts.models import User
 from satisfy.analytics import (
@@ -268,14 +269,17 @@ def driver_analysis(
     )
     if complete.sum() < max(30, settings.SATISFY_MIN_N):
         return None
-    labels = series_labels(definition)
+    series_labels(definition)
     ipa, result = ipa_from_data(data, target, list(drivers), scale=(1, 5))
-    short = {d: labels.get(d, d) for d in drivers}
+    # short names keep the charts readable; the page lists the full questions
+    short = {d: _(d.replace("_", " ").capitalize()) for d in drivers}
     return DriverReport(
         n=int(complete.sum()),
         result=result,
         ipa=ipa,
-        summary=describe_drivers(ipa, labels=short, target_label=labels.get(target)),
+        summary=describe_drivers(
+            ipa, labels=short, target_label=_("overall satisfaction")
+        ),
         driver_svg=driver_chart_svg(result, labels=short),
         ipa_svg=ipa_chart_svg(ipa, labels=short),
         labels=short,
