@@ -7,7 +7,9 @@ Measures, on SQLite and on PostgreSQL (each in a fresh database):
 2. loading a synthetic year of calls (default 10,000,000 on PostgreSQL, 1,000,000
    on SQLite) through the same import service, in monthly chunks: rows/s;
 3. KPIs by call type x day on that year (one aggregate SQL query, then the
-   library's ``queue_kpis`` per group), target < 2 s on PostgreSQL.
+   library's ``queue_kpis`` per group), target < 2 s on PostgreSQL;
+4. the operations dashboard's whole report (intervals, staffing, queues, agents,
+   units, days, FCR and ACR) for the year's last 28 days.
 
 Usage::
 
@@ -225,6 +227,18 @@ def run_backend(backend: str, year_rows: int) -> dict[str, Any]:
     out["year"]["groups"] = len(kpis)
     total = queue_kpis(queries.merge_summaries(by.values(), answer_within_seconds=20))
     out["year"]["offered"] = total.offered
+
+    # 4. The operations dashboard's whole report for the year's last 28 days.
+    from datetime import date
+
+    from satisfy.interactions.operations import operations_report
+
+    t0 = time.perf_counter()
+    report = operations_report(
+        rows, period=queries.Period(date(2023, 12, 4), date(2023, 12, 31))
+    )
+    out["year"]["dashboard_28_days_seconds"] = round(time.perf_counter() - t0, 2)
+    out["year"]["dashboard_28_days_offered"] = report.total.offered
     return out
 
 
