@@ -18,6 +18,7 @@ from ninja.errors import ValidationError
 
 from satisfy.accounts.models import User
 from satisfy.accounts.queries import scope_for_user
+from satisfy.analytics.contact_centre import queue_kpis
 from satisfy.interactions import queries
 from satisfy.interactions.models import Interaction
 from satisfy.interactions.operations import Settings, kpis_json, operations_report
@@ -248,8 +249,6 @@ def kpis(request: HttpRequest, params: Query[KpiQuery]) -> dict[str, Any]:
         "answer_within_seconds": params.answer_within_seconds,
         "short_abandon_seconds": params.short_abandon_seconds,
     }
-    from satisfy.analytics.contact_centre import queue_kpis
-
     sql_keys = [k for k in keys if k != "interval"]
     if "interval" in keys:
         fine = queries.queue_summaries(rows, by=(*sql_keys, "hour", "minute"), **common)

@@ -421,11 +421,6 @@ def resolution_report(
     return ResolutionReport(repeat, acr, sum(1 for r in flags if r), len(flags))
 
 
-def has_interactions(interactions: QuerySet[Interaction]) -> bool:
-    """True when the queryset holds at least one interaction."""
-    return bool(interactions.exists())
-
-
 __all__ = [
     "GROUP_KEYS",
     "QUEUE_OUTCOMES",
@@ -433,7 +428,6 @@ __all__ = [
     "ResolutionReport",
     "data_range",
     "get_interaction_for_user",
-    "has_interactions",
     "in_period",
     "interactions_for_user",
     "interval_summaries",
