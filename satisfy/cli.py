@@ -29,6 +29,16 @@ DJANGO_COMMANDS: dict[str, str] = {
     "createadmin": "create an administrator account",
     "templates": "list, show or validate the built-in survey templates",
     "survey": "create, publish, export or import surveys",
+    "create_api_token": "create a token for the JSON API (/api/v1)",
+    "import_customers": "import customers from CSV or XLSX (all or nothing)",
+    "import_interactions": "import a call log (Anonymous Bank format or CSV/XLSX)",
+    "draw_sample": "draw a sample of customers or interactions for a wave",
+    "launch_wave": "launch a wave: queue its invitations",
+    "send_invitations": "send queued invitations now",
+    "report": "write a survey report as XLSX, PDF, DOCX, CSV or SPSS .sav",
+    "send_report_packs": "render and email scheduled report packs",
+    "rebuild_rollups": "rebuild the dashboard summaries from the answers",
+    "check_rollups": "check the dashboard summaries against the answers",
 }
 
 USAGE = """usage: satisfy COMMAND [options]
