@@ -13,6 +13,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 # Commands that work on files alone: module path of a ``main(argv) -> int``.
+FILE_COMMAND_HELP: dict[str, str] = {
+    "metrics": "NPS, CSAT, CES or CSI with intervals from a CSV column",
+    "analyze": "key drivers, importance-performance, PLS (ACSI/ECSI) and gaps",
+    "kpi": "contact-centre KPIs from a call log",
+    "staffing": "Erlang C agents needed for a service-level target",
+}
 FILE_COMMANDS: dict[str, str] = {
     "metrics": "satisfy.filecli.metrics",
     "analyze": "satisfy.filecli.analyze",
@@ -55,8 +61,10 @@ Run `satisfy COMMAND --help` for a command's options.
 
 
 def _usage() -> str:
-    django = "\n".join(f"  {name:<12} {text}" for name, text in DJANGO_COMMANDS.items())
-    files = "\n".join(f"  {name}" for name in FILE_COMMANDS)
+    django = "\n".join(f"  {name:<20} {text}" for name, text in DJANGO_COMMANDS.items())
+    files = "\n".join(
+        f"  {name:<20} {text}" for name, text in FILE_COMMAND_HELP.items()
+    )
     return USAGE.format(django=django, files=files)
 
 
