@@ -13,9 +13,10 @@ from django.conf import settings
 
 
 def setting_str(name: str, default: str = "") -> str:
+    """A setting, else the environment, else ``default``; empty counts as unset."""
     value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, default)
+    if value is None or value == "":
+        value = os.environ.get(name) or default
     return str(value)
 
 
