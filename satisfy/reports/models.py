@@ -121,6 +121,26 @@ class DailyUnitRollup(RollupCounts):
         return f"{self.day} {self.question_code} {self.unit_path}"
 
 
+class PendingRollup(models.Model):
+    """A completed response whose answers are not yet counted in the rollups.
+
+    Completing a response inserts one row here in the same transaction (an insert
+    contends with nothing); :func:`satisfy.reports.rollups.fold_pending_rollups` counts
+    a batch of them and deletes their rows in one transaction, so every response is
+    counted exactly once.
+    """
+
+    response = models.OneToOneField(
+        "responses.SurveyResponse",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+
+    def __str__(self) -> str:
+        return f"pending rollup of response {self.pk}"
+
+
 class ExportJob(models.Model):
     """One export (xlsx, pdf, docx, csv, sav) run in the background, with progress."""
 

@@ -1,12 +1,14 @@
 """Keeping the rollups: incremental update, rebuild, consistency check and reads.
 
-Exactly once: :func:`update_rollups_for_response` runs *inside* the transaction of
-``responses.services.complete_response``, right after the conditional
-``UPDATE … WHERE status = 'partial'`` that makes the response complete. That update
-succeeds once per response, so the rollup increment happens once; if anything later in
-the transaction fails, the increment rolls back with the completion. Nothing is left
-to a queue that could run twice or not at all. Responses written without that service
-(the demo's bulk loader, imports) are covered by :func:`rebuild_rollups`.
+Exactly once, without contention: completing a response (``responses.services``)
+calls :func:`queue_rollup` inside its own transaction, which inserts one
+``PendingRollup`` row. :func:`fold_pending_rollups` claims a batch of pending rows,
+adds their answers to both grains and deletes the rows, all in one transaction; it
+runs before every rollup read (so pages are always current) and once a minute in the
+job worker. Concurrent submissions therefore never wait on the same rollup rows, and a
+response is counted by the fold that deletes its pending row, once. Responses written
+without the services (the demo's bulk loader, imports) are covered by
+:func:`rebuild_rollups`, which skips responses still pending.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from satisfy.reports.models import (
     RESPONSES,
     DailyRollup,
     DailyUnitRollup,
+    PendingRollup,
     RollupCounts,
 )
 from satisfy.responses.models import Answer, SurveyResponse
@@ -84,37 +87,102 @@ def _increment(model: type[RollupCounts], key: dict[str, Any], hist: Hist) -> No
         rows.update(**{k: F(k) + v for k, v in deltas.items()})
 
 
-def response_histograms(response_id: int) -> dict[CellKey, Hist]:
-    """The histogram cells one response contributes (its answers plus one response)."""
-    cells: dict[CellKey, Hist] = defaultdict(lambda: np.zeros(WIDTH, dtype=np.int64))
-    cells[(RESPONSES, "", "")][0] = 1
-    rows = Answer.objects.filter(response_id=response_id).values_list(
-        "question_code", "item_code", "part", "value", "is_na"
-    )
-    for code, item, part, value, is_na in rows:
-        where = slot(value, is_na)
-        if where is not None:
-            cells[(code, item, part)][where] += 1
-    return dict(cells)
+def queue_rollup(response_id: int) -> None:
+    """Mark a just-completed response for counting (call inside its transaction)."""
+    PendingRollup.objects.create(response_id=response_id)
 
 
 def update_rollups_for_response(response_id: int) -> None:
-    """Add one just-completed response to both rollup grains (call inside its transaction)."""
-    r = SurveyResponse.objects.values(
-        "version_id", "completed_at", "unit_path", "agent_id", "channel", "status"
-    ).get(pk=response_id)
-    if r["status"] != SurveyResponse.Status.COMPLETE or r["completed_at"] is None:
-        return
-    day = _day(r["completed_at"])
-    base = {"version_id": r["version_id"], "day": day, "unit_path": r["unit_path"]}
-    for (code, item, part), hist in response_histograms(response_id).items():
-        cell = {"question_code": code, "item_code": item, "part": part}
-        _increment(
-            DailyRollup,
-            {**base, **cell, "agent_key": r["agent_id"] or 0, "channel": r["channel"]},
-            hist,
+    """Count one completed response now (queue it and fold the queue)."""
+    queue_rollup(response_id)
+    fold_pending_rollups()
+
+
+def fold_pending_rollups(*, limit: int = 5000) -> int:
+    """Count a batch of pending responses in both grains; returns how many were folded.
+
+    One transaction claims the pending rows (``SKIP LOCKED`` on PostgreSQL, so two
+    folds never take the same response), adds the summed histograms cell by cell and
+    deletes the rows: a response is counted exactly once.
+    """
+    with transaction.atomic():
+        pending = PendingRollup.objects.order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True)
+        ids = list(pending.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return 0
+        keys = {
+            r["pk"]: r
+            for r in SurveyResponse.objects.filter(
+                pk__in=ids,
+                status=SurveyResponse.Status.COMPLETE,
+                completed_at__isnull=False,
+            ).values(
+                "pk", "version_id", "completed_at", "unit_path", "agent_id", "channel"
+            )
+        }
+        detail: dict[tuple[Any, ...], Hist] = defaultdict(
+            lambda: np.zeros(WIDTH, dtype=np.int64)
         )
-        _increment(DailyUnitRollup, {**base, **cell}, hist)
+        # the detail-grain key of every claimed response
+        rows: dict[int, tuple[Any, ...]] = {}
+        for pk, r in keys.items():
+            completed = r["completed_at"]
+            if completed is None:  # excluded by the filter above; keeps mypy sure
+                continue
+            rows[pk] = (
+                r["version_id"],
+                _day(completed),
+                r["unit_path"],
+                r["agent_id"] or 0,
+                r["channel"],
+            )
+            detail[(*rows[pk], RESPONSES, "", "")][0] += 1
+        answers = Answer.objects.filter(response_id__in=list(rows)).values_list(
+            "response_id", "question_code", "item_code", "part", "value", "is_na"
+        )
+        for response_id, code, item, part, value, is_na in answers.iterator():
+            where = slot(value, is_na)
+            if where is None:
+                continue
+            detail[(*rows[response_id], code, item, part)][where] += 1
+        units: dict[tuple[Any, ...], Hist] = defaultdict(
+            lambda: np.zeros(WIDTH, dtype=np.int64)
+        )
+        for (
+            version_id,
+            day,
+            path,
+            agent,
+            channel,
+            code,
+            item,
+            part,
+        ), hist in detail.items():
+            cell = {"question_code": code, "item_code": item, "part": part}
+            base = {"version_id": version_id, "day": day, "unit_path": path}
+            _increment(
+                DailyRollup,
+                {**base, **cell, "agent_key": agent, "channel": channel},
+                hist,
+            )
+            units[(version_id, day, path, code, item, part)] += hist
+        for (version_id, day, path, code, item, part), hist in units.items():
+            _increment(
+                DailyUnitRollup,
+                {
+                    "version_id": version_id,
+                    "day": day,
+                    "unit_path": path,
+                    "question_code": code,
+                    "item_code": item,
+                    "part": part,
+                },
+                hist,
+            )
+        PendingRollup.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 # ---------------------------------------------------------------------------- rebuild
@@ -177,9 +245,13 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def computed_cells(
-    version_id: int, start: date, end: date
+    version_id: int, start: date, end: date, *, skip_pending: bool = False
 ) -> dict[tuple[Any, ...], Hist]:
-    """Detail-grain histograms computed from the raw answers of one window."""
+    """Detail-grain histograms computed from the raw answers of one window.
+
+    ``skip_pending`` leaves out responses still waiting in the rollup queue (a rebuild
+    must not count what a later fold will count).
+    """
     low, high = _bounds(start, end)
     complete = Q(
         response__version_id=version_id,
@@ -187,6 +259,9 @@ def computed_cells(
         response__completed_at__gte=low,
         response__completed_at__lt=high,
     )
+    pending = PendingRollup.objects.values("response_id")
+    if skip_pending:
+        complete &= ~Q(response_id__in=pending)
     out: dict[tuple[Any, ...], Hist] = defaultdict(
         lambda: np.zeros(WIDTH, dtype=np.int64)
     )
@@ -223,14 +298,16 @@ def computed_cells(
         hist[:width] += counts
         hist[NA_SLOT] += n_na
         hist[OTHER_SLOT] += total - n_na - sum(counts)
+    counted = SurveyResponse.objects.filter(
+        version_id=version_id,
+        status=SurveyResponse.Status.COMPLETE,
+        completed_at__gte=low,
+        completed_at__lt=high,
+    )
+    if skip_pending:
+        counted = counted.exclude(pk__in=pending)
     responses = (
-        SurveyResponse.objects.filter(
-            version_id=version_id,
-            status=SurveyResponse.Status.COMPLETE,
-            completed_at__gte=low,
-            completed_at__lt=high,
-        )
-        .annotate(day=day_of("completed_at"))
+        counted.annotate(day=day_of("completed_at"))
         .values_list("day", "unit_path", "agent_id", "channel")
         .annotate(n=Count("id"))
         .order_by()
@@ -321,39 +398,57 @@ def rebuild_rollups(
     """Recompute both grains from the raw answers (all surveys, or the given ones)."""
     versions = _versions(survey_ids)
     result = RebuildResult(versions=len(versions))
+    # One transaction: readers see the old rollups or the new ones, never a mix. On
+    # PostgreSQL the lock makes folds wait, so a response is counted either here (not
+    # pending) or by the fold that deletes its pending row after this commits.
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"LOCK TABLE {DailyRollup._meta.db_table}, "
+                    f"{DailyUnitRollup._meta.db_table} IN SHARE ROW EXCLUSIVE MODE"
+                )
         DailyRollup.objects.filter(version_id__in=versions).delete()
         DailyUnitRollup.objects.filter(version_id__in=versions).delete()
+        _rebuild_windows(versions, result, progress, batch_size)
+    return result
+
+
+def _rebuild_windows(
+    versions: Sequence[int],
+    result: RebuildResult,
+    progress: Callable[[str], None] | None,
+    batch_size: int,
+) -> None:
     for version_id, start, end in _windows(versions):
-        detail = computed_cells(version_id, start, end)
+        detail = computed_cells(version_id, start, end, skip_pending=True)
         units = _unit_cells(detail)
-        with transaction.atomic():
-            _insert(
-                DailyRollup,
-                ("agent_key", "channel"),
-                (
-                    (version_id, day, path, code, item, part, hist, (agent, channel))
-                    for (
-                        day,
-                        path,
-                        agent,
-                        channel,
-                        code,
-                        item,
-                        part,
-                    ), hist in detail.items()
-                ),
-                batch_size,
-            )
-            _insert(
-                DailyUnitRollup,
-                (),
-                (
-                    (version_id, day, path, code, item, part, hist, ())
-                    for (day, path, code, item, part), hist in units.items()
-                ),
-                batch_size,
-            )
+        _insert(
+            DailyRollup,
+            ("agent_key", "channel"),
+            (
+                (version_id, day, path, code, item, part, hist, (agent, channel))
+                for (
+                    day,
+                    path,
+                    agent,
+                    channel,
+                    code,
+                    item,
+                    part,
+                ), hist in detail.items()
+            ),
+            batch_size,
+        )
+        _insert(
+            DailyUnitRollup,
+            (),
+            (
+                (version_id, day, path, code, item, part, hist, ())
+                for (day, path, code, item, part), hist in units.items()
+            ),
+            batch_size,
+        )
         result.detail_rows += len(detail)
         result.unit_rows += len(units)
         result.responses += int(
@@ -364,7 +459,6 @@ def rebuild_rollups(
                 f"version {version_id} {start}–{end}: {len(detail)} detail rows, "
                 f"{len(units)} unit rows"
             )
-    return result
 
 
 # ------------------------------------------------------------------------------ check
@@ -426,6 +520,7 @@ def check_rollups(
     *, survey_ids: Iterable[int] | None = None, limit: int = 50
 ) -> CheckResult:
     """Compare every stored rollup row with the raw answers; list what differs."""
+    fold_pending_rollups(limit=10**9)
     versions = _versions(survey_ids)
     result = CheckResult()
     seen: set[int] = set()
@@ -500,6 +595,7 @@ def read_histograms(
     ``by`` may name ``unit_path``, ``agent_key``, ``channel`` and ``period`` (the day
     truncated to ``period``: day, week or month).
     """
+    fold_pending_rollups()  # count what completed since the last fold
     detail = query.needs_detail or bool(
         query.agent_ids or query.channels or {"agent_key", "channel"} & set(by)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from satisfy.reports.rollups import fold_pending_rollups
 from satisfy.reports.services import run_export, send_report_packs
 
 
@@ -18,3 +19,9 @@ def run_export_task(job_id: int) -> str:
 def send_report_packs_task() -> int:
     """Send every due weekly or monthly pack (each unit and period only once)."""
     return send_report_packs().sent
+
+
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
+def fold_pending_rollups_task() -> int:
+    """Count responses completed since the last fold (pages also fold before reading)."""
+    return fold_pending_rollups()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from satisfy.distribution.models import Invitation
 from satisfy.org.models import Agent, OrgUnit
-from satisfy.reports.rollups import update_rollups_for_response
+from satisfy.reports.rollups import queue_rollup
 from satisfy.responses.models import Answer, SurveyResponse
 from satisfy.surveys.answers import AnswerValue
 from satisfy.surveys.definition import visible_questions
@@ -180,7 +180,7 @@ def complete_response(*, response: SurveyResponse, now: datetime | None = None) 
         Invitation.objects.filter(pk=response.invitation_id).update(
             completed_at=completed_at, status=Invitation.Status.COMPLETED
         )
-    update_rollups_for_response(response.pk)  # same transaction: counted exactly once
+    queue_rollup(response.pk)  # same transaction: counted exactly once, by a fold
     return True
 
 
@@ -245,7 +245,7 @@ def submit_response(
                 Invitation.objects.filter(pk=invitation.pk).update(
                     started_at=at, completed_at=at, status=Invitation.Status.COMPLETED
                 )
-            update_rollups_for_response(response.pk)
+            queue_rollup(response.pk)
     except IntegrityError:
         # The same key was stored first (a retry, or a concurrent twin).
         return SurveyResponse.objects.get(key=key), False

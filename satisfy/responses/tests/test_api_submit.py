@@ -287,9 +287,9 @@ def test_a_submit_takes_a_fixed_number_of_queries(
 # Pinned so that a change to the submit path shows up here. A new response (42):
 # session + user (2), scope (remembered for the request) and survey (2); then
 # responses.services.submit_response: savepoint, one INSERT of the complete response,
-# one of its answers, release (4); the daily rollups (reports), two UPDATEs per
-# answered question plus two reads (18); its answers read back (1).
-QUERIES_PER_SUBMIT = 27
+# one of its answers, one into the rollup queue (reports), release (5); its answers
+# read back (1).
+QUERIES_PER_SUBMIT = 10
 # A repeat: session + user, scope, survey (4); savepoint, the INSERT the unique key
 # refuses, rollback (3); the stored response by key and its answers read back (4).
 QUERIES_PER_REPEAT = 11
