@@ -16,6 +16,8 @@ urlpatterns = [
     path("<slug:slug>/results/averages/", views.average_report, name="averages"),
     path("<slug:slug>/results/rates/", views.rate_report, name="rates"),
     path("<slug:slug>/results/drivers/", views.driver_report, name="drivers"),
+    path("<slug:slug>/results/gaps/", views.gap_report, name="gaps"),
+    path("<slug:slug>/results/index/", views.index_report, name="index"),
     path("<slug:slug>/results/export/", views.export_start, name="export_start"),
     path(
         "<slug:slug>/results/exports/<int:job_id>/", views.export_status, name="export"

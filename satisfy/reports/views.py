@@ -23,7 +23,7 @@ from satisfy.accounts.models import User
 from satisfy.distribution.models import Wave
 from satisfy.distribution.queries import waves_for_user
 from satisfy.org.queries import agents_for_user, units_for_user
-from satisfy.reports import analysis, scorecard
+from satisfy.reports import analysis, scorecard, structure
 from satisfy.reports.dashboard import build_dashboard
 from satisfy.reports.forms import ExportForm, GradeForm, ResultsFilterForm
 from satisfy.reports.models import ExportJob
@@ -255,6 +255,26 @@ def rate_report(request: HttpRequest, slug: str) -> HttpResponse:
         )
         context.update({"total": total, "rows": rows})
     return render(request, "reports/rates.html", context)
+
+
+@login_required
+def gap_report(request: HttpRequest, slug: str) -> HttpResponse:
+    user, survey, _form, filters, context = _setup(request, slug)
+    if filters is not None:
+        context["gaps"] = structure.gap_report(
+            user=user, survey=survey, filters=filters
+        )
+    return render(request, "reports/gaps.html", context)
+
+
+@login_required
+def index_report(request: HttpRequest, slug: str) -> HttpResponse:
+    user, survey, _form, filters, context = _setup(request, slug)
+    if filters is not None:
+        context["index"] = structure.index_report(
+            user=user, survey=survey, filters=filters
+        )
+    return render(request, "reports/index.html", context)
 
 
 @login_required

@@ -58,7 +58,10 @@ def test_admin_creates_and_publishes_from_a_template(client, alice, org):
     survey = Survey.objects.get(slug="after-call")
     assert survey.status == Survey.Status.DRAFT
     assert client.post("/surveys/after-call/publish/").status_code == 302
-    assert "Publish a new version" not in client.get("/surveys/after-call/").content.decode()
+    assert (
+        "Publish a new version"
+        not in client.get("/surveys/after-call/").content.decode()
+    )
     assert client.post("/surveys/after-call/publish/").status_code == 302
 
     # then there are two immutable versions and the survey is open

@@ -1,0 +1,151 @@
+"""Gap analysis and the ACSI/ECSI structural model on a survey's answers.
+
+Both need respondent-level values of a few dozen cells, read in one query; the
+arithmetic is the library's (``gap_analysis``, ``pls_path_model``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+
+from satisfy.accounts.models import User
+from satisfy.analytics import (
+    ECSI_MODEL,
+    describe_gaps,
+    describe_index,
+    gap_analysis,
+    pls_path_model,
+)
+from satisfy.analytics.charts_drivers import (
+    ECSI_LAYOUT,
+    gap_chart_svg,
+    path_diagram_svg,
+)
+from satisfy.analytics.gaps import GapResult
+from satisfy.analytics.pls import PLSResult
+from satisfy.reports.dashboard import ui_language
+from satisfy.reports.queries import Filters, Source
+from satisfy.responses.models import Answer
+from satisfy.surveys.definition import QuestionType, translate
+from satisfy.surveys.models import Survey
+from satisfy.surveys.services import version_definition
+
+# Fewer complete respondents than this and a structural model is not estimated.
+MIN_RESPONDENTS = 30
+
+
+def respondent_cells(
+    *, user: User, survey: Survey, filters: Filters, codes: list[str]
+) -> dict[str, np.ndarray]:
+    """Respondent × cell values keyed ``question``, or ``question.item.part`` (NaN = none)."""
+    responses = Source(user, survey, filters).responses()
+    rows = (
+        Answer.objects.filter(
+            response__in=responses.values("pk"),
+            question_code__in=codes,
+            is_na=False,
+            value__isnull=False,
+        )
+        .values_list("response_id", "question_code", "item_code", "part", "value")
+        .order_by()
+    )
+    index: dict[int, int] = {}
+    cells: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for rid, code, item, part, value in rows.iterator(chunk_size=20000):
+        if value is None:  # excluded by the filter; keeps the type exact
+            continue
+        key = ".".join(p for p in (code, item, part) if p)
+        cells[key].append((index.setdefault(rid, len(index)), float(value)))
+    out: dict[str, np.ndarray] = {}
+    for key, found in cells.items():
+        column = np.full(len(index), np.nan)
+        for i, v in found:
+            column[i] = v
+        out[key] = column
+    return out
+
+
+@dataclass
+class GapReport:
+    n: int
+    dimension_rows: list[tuple[str, GapResult]]
+    item_rows: list[tuple[str, GapResult]]
+    summary: str
+    svg: str
+
+
+def gap_report(*, user: User, survey: Survey, filters: Filters) -> GapReport | None:
+    """SERVQUAL gaps (perception − expectation) per item and per dimension."""
+    definition = version_definition(survey.current_version)  # type: ignore[arg-type]
+    language = ui_language()
+    questions = [
+        q
+        for q in definition.questions()
+        if q.type == QuestionType.EXPECTATION_PERCEPTION
+    ]
+    if not questions:
+        return None
+    data = respondent_cells(
+        user=user, survey=survey, filters=filters, codes=[q.code for q in questions]
+    )
+    pairs: dict[str, tuple[str, str]] = {}
+    dimensions: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for question in questions:
+        labels[question.code] = translate(question.text, language)
+        for item in question.items:
+            name = f"{question.code}.{item.code}"
+            expectation, perception = f"{name}.expectation", f"{name}.perception"
+            if expectation in data and perception in data:
+                pairs[name] = (expectation, perception)
+                dimensions.setdefault(question.code, []).append(name)
+                labels[name] = translate(item.label, language)
+    if not pairs:
+        return None
+    n = len(next(iter(data.values())))
+    if n < settings.SATISFY_MIN_N:
+        return None
+    table = gap_analysis(data, pairs, dimensions=dimensions)
+    return GapReport(
+        n=n,
+        dimension_rows=[(labels.get(k, k), g) for k, g in table.dimensions.items()],
+        item_rows=[(labels.get(k, k), g) for k, g in table.items.items()],
+        summary=describe_gaps(table, labels=labels),
+        svg=gap_chart_svg(table, labels=labels),
+    )
+
+
+@dataclass
+class IndexReport:
+    n: int
+    result: PLSResult
+    rows: list[tuple[str, float | None, float | None]]  # latent variable, index, R²
+    summary: str
+    svg: str
+
+
+def index_report(*, user: User, survey: Survey, filters: Filters) -> IndexReport | None:
+    """The ECSI model (or ACSI without image items) fitted by PLS, with 0–100 indices."""
+    definition = version_definition(survey.current_version)  # type: ignore[arg-type]
+    codes = [c for items in ECSI_MODEL.blocks.values() for c in items]
+    if not all(code in definition.question_codes for code in codes):
+        return None
+    data = respondent_cells(user=user, survey=survey, filters=filters, codes=codes)
+    if any(code not in data for code in codes):
+        return None
+    complete = ~np.isnan(np.column_stack([data[c] for c in codes])).any(axis=1)
+    if int(complete.sum()) < MIN_RESPONDENTS:
+        return None
+    rows = {c: data[c][complete] for c in codes}
+    result = pls_path_model(rows, ECSI_MODEL)
+    return IndexReport(
+        n=int(complete.sum()),
+        result=result,
+        rows=[(lv, value, result.r2.get(lv)) for lv, value in result.index.items()],
+        summary=describe_index(result),
+        svg=path_diagram_svg(result, positions=ECSI_LAYOUT),
+    )
