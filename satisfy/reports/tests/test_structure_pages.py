@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -13,7 +15,7 @@ from satisfy.surveys.services import version_definition
 
 def _answers(definition, values):
     """A valid whole-survey answer: ``values(question, item, part)`` gives each number."""
-    data = {}
+    data: dict[str, Any] = {}
     for q in definition.questions():
         if q.type == QuestionType.TEXT or q.show_if is not None:
             continue
