@@ -253,5 +253,12 @@ LOGGING: dict[str, Any] = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
-    "loggers": {"huey": {"level": envstr("LOG_LEVEL", "WARNING"), "propagate": True}},
+    # A handler of our own keeps `run_huey` from installing its chatty INFO logger.
+    "loggers": {
+        "huey": {
+            "handlers": ["console"],
+            "level": envstr("LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        }
+    },
 }
