@@ -7,8 +7,10 @@ results; ``mallory`` has a login and no role, and must see nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -184,3 +186,51 @@ def make_invitation(org: Org) -> Callable[..., Any]:
         )
 
     return make
+
+
+# Browser tests: Debian's Chromium driven by Playwright, never a downloaded browser.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium is not installed at /usr/bin/chromium",
+    ),
+]
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    """A Playwright browser on Debian's Chromium (the test makes its own context)."""
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to
+    # run beside one unless told it is safe (it is: nothing here is async).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from django.db import connections
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # ORM calls made while Playwright's loop runs get their own connection;
+            # close it, or PostgreSQL cannot drop the test database.
+            connections.close_all()
+
+
+def save_screenshot(page: Any, name: str) -> None:
+    """A full-page PNG under test-artifacts/ for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

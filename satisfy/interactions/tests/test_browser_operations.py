@@ -6,57 +6,27 @@ saves screenshots under ``test-artifacts/`` for a person to look at.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 
-from satisfy.conftest import Org
+from satisfy.conftest import BROWSER_MARKS, Org, save_screenshot
 from satisfy.interactions.tests.conftest import DAY
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed at /usr/bin/chromium",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def desktop() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="en-GB"
-        )
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+def desktop(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_bob_reads_his_branchs_dashboard(
@@ -91,8 +61,7 @@ def test_bob_reads_his_branchs_dashboard(
     page.wait_for_load_state()
     page.click("nav >> text=Operations")
     page.wait_for_selector("h1")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "operations-dashboard.png"), full_page=True)
+    save_screenshot(page, "operations-dashboard")
 
     # then
     assert page.locator("h1").inner_text() == "Contact-centre operations"

@@ -6,66 +6,33 @@ saves screenshots under ``test-artifacts/`` for a person to look at.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 
+from satisfy.conftest import BROWSER_MARKS, save_screenshot
 from satisfy.responses.models import Answer, SurveyResponse
 from satisfy.surveys.definition import load_definition
 from satisfy.surveys.services import create_survey, publish_survey
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to
-# run beside one unless told it is safe (it is: nothing here is async).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed at /usr/bin/chromium",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def phone() -> Iterator[Any]:
+def phone(chromium: Any) -> Iterator[Any]:
     """A Playwright page the size of a phone, with touch, in English."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale="en-GB",
-        )
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            # The ORM calls made while Playwright's loop runs get their own
-            # connection; close it, or PostgreSQL cannot drop the test database.
-            connections.close_all()
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def _tab_to(page: Any, name: str, *, limit: int = 60) -> None:
@@ -88,11 +55,6 @@ def _choose(page: Any, name: str, position: int) -> None:
         page.keyboard.press("ArrowRight")
 
 
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def test_a_phone_user_completes_the_survey_with_the_keyboard(
     transactional_db: None,
     live_server: Any,
@@ -104,7 +66,7 @@ def test_a_phone_user_completes_the_survey_with_the_keyboard(
     invitation = make_invitation(survey=make_survey())
     page = phone
     page.goto(f"{live_server.url}/s/{invitation.token}")
-    _shot(page, "take-survey-phone-page-1")
+    save_screenshot(page, "take-survey-phone-page-1")
 
     # when: page 1 - one answer per group, "not applicable" for resolution
     _choose(page, "q_csat_overall", 4)
@@ -112,7 +74,7 @@ def test_a_phone_user_completes_the_survey_with_the_keyboard(
     _choose(page, "q_resolution", 6)
     _choose(page, "q_treatment", 5)
     _choose(page, "q_ces", 6)
-    _shot(page, "take-survey-phone-page-1-answered")
+    save_screenshot(page, "take-survey-phone-page-1-answered")
     _tab_to(page, "action")
     page.keyboard.press("Enter")
     page.wait_for_url("**/s/*?page=2*")
@@ -122,18 +84,18 @@ def test_a_phone_user_completes_the_survey_with_the_keyboard(
     _tab_to(page, "action")
     page.keyboard.press("Enter")
     page.wait_for_selector(".error-summary")
-    _shot(page, "take-survey-phone-page-2-error")
+    save_screenshot(page, "take-survey-phone-page-2-error")
     assert page.locator(".error-summary a").count() == 1
     assert page.locator("[name=q_repurchase]:checked").get_attribute("value") == "4"
 
     _choose(page, "q_nps", 10)  # 0..10, so the tenth box is 9
     _tab_to(page, "q_comment")
     page.keyboard.type("Friendly agent, short wait.")
-    _shot(page, "take-survey-phone-page-2-answered")
+    save_screenshot(page, "take-survey-phone-page-2-answered")
     _tab_to(page, "action")
     page.keyboard.press("Enter")
     page.wait_for_url("**/thanks*")
-    _shot(page, "take-survey-phone-thanks")
+    save_screenshot(page, "take-survey-phone-thanks")
 
     # then
     assert "Thank you! Your answers help us serve you better." in page.content()
@@ -218,11 +180,11 @@ def test_grids_form_a_table_on_a_wide_screen_and_stack_on_a_phone(
     page = phone
     page.goto(url)
     _choose(page, "q_grid__speed", 4)
-    _shot(page, "grids-phone")
+    save_screenshot(page, "grids-phone")
     assert not page.locator(".matrix-head").is_visible()
     assert page.locator(".matrix-row .cell-face").first.is_visible()
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.reload()
-    _shot(page, "grids-desktop")
+    save_screenshot(page, "grids-desktop")
     assert page.locator(".matrix-head").is_visible()

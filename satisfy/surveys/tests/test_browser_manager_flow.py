@@ -6,61 +6,18 @@ on a phone, answers it, and sees the answer stored.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from django.db import connections
-
+from satisfy.conftest import BROWSER_MARKS, save_screenshot
 from satisfy.responses.models import SurveyResponse
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed at /usr/bin/chromium",
-    ),
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            connections.close_all()
-
-
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+pytestmark = BROWSER_MARKS
 
 
 def test_a_manager_creates_publishes_and_sees_a_phone_answer(
-    transactional_db: None, live_server: Any, alice: Any, org: Any, browser: Any
+    transactional_db: None, live_server: Any, alice: Any, org: Any, chromium: Any
 ) -> None:
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    desk = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
     # alice signs in and creates a survey from the post-contact template
     desk.goto(f"{live_server.url}/surveys/new/")
@@ -72,7 +29,7 @@ def test_a_manager_creates_publishes_and_sees_a_phone_answer(
     desk.fill("#id_title", "After your call")
     desk.fill("#id_slug", "after-your-call")
     desk.select_option("#id_unit", str(org.company.pk))
-    _shot(desk, "manager-new-survey")
+    save_screenshot(desk, "manager-new-survey")
     desk.click("main form button[type=submit]")
     desk.wait_for_url("**/surveys/after-your-call/")
 
@@ -81,10 +38,10 @@ def test_a_manager_creates_publishes_and_sees_a_phone_answer(
     desk.wait_for_selector("text=Published version 1.")
     public_link = desk.get_attribute("a[href$='/s/after-your-call']", "href")
     assert public_link is not None
-    _shot(desk, "manager-survey-published")
+    save_screenshot(desk, "manager-survey-published")
 
     # a customer opens the link on a phone and answers
-    phone = browser.new_context(
+    phone = chromium.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     ).new_page()
     phone.goto(public_link)
@@ -103,7 +60,7 @@ def test_a_manager_creates_publishes_and_sees_a_phone_answer(
     phone.fill("textarea[name=q_comment]", "Sorted in one call, thank you!")
     phone.click("button[name=action][value=next]")
     phone.wait_for_selector("h1")
-    _shot(phone, "manager-flow-phone-thanks")
+    save_screenshot(phone, "manager-flow-phone-thanks")
 
     # alice sees the stored answer
     desk.goto(f"{live_server.url}/surveys/after-your-call/")
@@ -111,7 +68,7 @@ def test_a_manager_creates_publishes_and_sees_a_phone_answer(
     assert response.status == SurveyResponse.Status.COMPLETE
     desk.click(f"a[href$='/responses/{response.pk}/']")
     desk.wait_for_selector("text=Sorted in one call, thank you!")
-    _shot(desk, "manager-sees-answer")
+    save_screenshot(desk, "manager-sees-answer")
     stored = {a.question_code: a.value for a in response.answers.all()}
     assert stored["nps"] == 9
     assert stored["csat_overall"] == 4
