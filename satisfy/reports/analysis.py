@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,40 +202,49 @@ DRIVERS = ("access", "resolution", "treatment")
 TARGET = "csat_overall"
 
 
-def respondent_matrix(
-    *, user: User, survey: Survey, filters: Filters, codes: tuple[str, ...]
+def respondent_cells(
+    *, user: User, survey: Survey, filters: Filters, codes: Sequence[str]
 ) -> dict[str, np.ndarray]:
-    """Respondent × question values for a few questions (NaN where unanswered or NA).
+    """Respondent × cell values keyed ``question`` or ``question.item.part``.
 
-    Driver analysis needs respondent-level data; only the few columns asked for are
-    read, in one query, as (response id, code, value) triples.
+    Structural analyses need respondent-level data; only the questions asked for are
+    read, in one query, as (response id, code, item, part, value) rows. Cells a
+    respondent did not answer (or answered "not applicable") are NaN.
     """
     responses = Source(user, survey, filters).responses()
     rows = (
         Answer.objects.filter(
             response__in=responses.values("pk"),
-            question_code__in=codes,
-            item_code="",
+            question_code__in=list(codes),
             is_na=False,
             value__isnull=False,
         )
-        .values_list("response_id", "question_code", "value")
+        .values_list("response_id", "question_code", "item_code", "part", "value")
         .order_by()
     )
     index: dict[int, int] = {}
-    cols: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for rid, code, value in rows.iterator(chunk_size=20000):
-        i = index.setdefault(rid, len(index))
-        if value is not None:
-            cols[code].append((i, float(value)))
-    n = len(index)
+    cells: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for rid, code, item, part, value in rows.iterator(chunk_size=20000):
+        if value is None:  # excluded by the filter; keeps the type exact
+            continue
+        key = ".".join(p for p in (code, item, part) if p)
+        cells[key].append((index.setdefault(rid, len(index)), float(value)))
     out: dict[str, np.ndarray] = {}
-    for code in codes:
-        arr = np.full(n, np.nan)
-        for i, v in cols.get(code, []):
-            arr[i] = v
-        out[code] = arr
+    for key, found in cells.items():
+        column = np.full(len(index), np.nan)
+        for i, v in found:
+            column[i] = v
+        out[key] = column
     return out
+
+
+def respondent_matrix(
+    *, user: User, survey: Survey, filters: Filters, codes: tuple[str, ...]
+) -> dict[str, np.ndarray]:
+    """Respondent × question values for a few single questions (NaN where unanswered)."""
+    cells = respondent_cells(user=user, survey=survey, filters=filters, codes=codes)
+    n = len(next(iter(cells.values()))) if cells else 0
+    return {code: cells.get(code, np.full(n, np.nan)) for code in codes}
 
 
 @dataclass

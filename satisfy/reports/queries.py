@@ -143,11 +143,6 @@ def scale_of(question: Question) -> Scale | None:
     )
 
 
-def question_scale(question: Question) -> Scale | None:
-    """The scale of a single (not matrix) closed question."""
-    return None if question.items else scale_of(question)
-
-
 def summary_from_hist(hist: Hist | None, scale: Scale) -> AnswerSummary:
     """The library summary of one histogram row (c0..c10, n_na)."""
     if hist is None:

@@ -6,7 +6,6 @@ arithmetic is the library's (``gap_analysis``, ``pls_path_model``).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,46 +26,15 @@ from satisfy.analytics.charts_drivers import (
 )
 from satisfy.analytics.gaps import GapResult
 from satisfy.analytics.pls import PLSResult
+from satisfy.reports.analysis import respondent_cells
 from satisfy.reports.dashboard import ui_language
-from satisfy.reports.queries import Filters, Source
-from satisfy.responses.models import Answer
+from satisfy.reports.queries import Filters
 from satisfy.surveys.definition import QuestionType, translate
 from satisfy.surveys.models import Survey
 from satisfy.surveys.services import version_definition
 
 # Fewer complete respondents than this and a structural model is not estimated.
 MIN_RESPONDENTS = 30
-
-
-def respondent_cells(
-    *, user: User, survey: Survey, filters: Filters, codes: list[str]
-) -> dict[str, np.ndarray]:
-    """Respondent × cell values keyed ``question``, or ``question.item.part`` (NaN = none)."""
-    responses = Source(user, survey, filters).responses()
-    rows = (
-        Answer.objects.filter(
-            response__in=responses.values("pk"),
-            question_code__in=codes,
-            is_na=False,
-            value__isnull=False,
-        )
-        .values_list("response_id", "question_code", "item_code", "part", "value")
-        .order_by()
-    )
-    index: dict[int, int] = {}
-    cells: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for rid, code, item, part, value in rows.iterator(chunk_size=20000):
-        if value is None:  # excluded by the filter; keeps the type exact
-            continue
-        key = ".".join(p for p in (code, item, part) if p)
-        cells[key].append((index.setdefault(rid, len(index)), float(value)))
-    out: dict[str, np.ndarray] = {}
-    for key, found in cells.items():
-        column = np.full(len(index), np.nan)
-        for i, v in found:
-            column[i] = v
-        out[key] = column
-    return out
 
 
 @dataclass
