@@ -93,6 +93,26 @@ def test_latent_scores_follow_the_documented_coefficients(data: synth.DemoData) 
     )
 
 
+def test_observed_drivers_match_the_documented_table(data: synth.DemoData) -> None:
+    # docs/demo.md, "Drivers of overall": the three rows of the table at scale 1.
+    from satisfy.analytics import key_drivers
+
+    r = data.responses
+    codes = ["csat_overall", "access", "resolution", "treatment"]
+    rows = r.is_complete.copy()
+    for code in codes:
+        rows &= ~np.isnan(r.scores[code])
+    values = {code: r.scores[code][rows] for code in codes}
+    design = np.column_stack([np.ones(rows.sum())] + [values[c] for c in codes[1:]])
+    raw = np.linalg.lstsq(design, values["csat_overall"], rcond=None)[0][1:]
+    assert raw == pytest.approx([0.23, 0.58, 0.26], abs=0.01)
+    result = key_drivers(values, "csat_overall", codes[1:], method="lmg")
+    beta = [result.coefficients[c] for c in codes[1:]]
+    assert beta == pytest.approx([0.19, 0.73, 0.22], abs=0.01)
+    shares = [result.shares[c] for c in codes[1:]]
+    assert shares == pytest.approx([0.12, 0.76, 0.12], abs=0.01)
+
+
 def test_agent_effects_show_in_treatment(data: synth.DemoData) -> None:
     r, it = data.responses, data.interactions
     agent = it.agent[data.invitations.interaction[r.invitation]]
