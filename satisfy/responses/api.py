@@ -16,6 +16,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from satisfy.distribution.models import Invitation
+from satisfy.org.models import Agent, OrgUnit
 from satisfy.responses.models import Answer, SurveyResponse
 from satisfy.responses.queries import get_response_for_user, responses_for_user
 from satisfy.responses.services import ResponseClosedError, submit_response
@@ -94,6 +95,64 @@ class ResponseIn(Schema):
         description=f"Or the {IDEMPOTENCY_HEADER} header; a repeat returns the first response.",
     )
     invitation_token: str | None = Field(None, max_length=64)
+    unit: int | str | None = Field(
+        None,
+        description=(
+            "The unit the answers are about (id or code), when it is not the "
+            "invitation's or the survey's: a unit in the survey's subtree."
+        ),
+    )
+    agent: str | None = Field(
+        None,
+        max_length=64,
+        description=(
+            "The agent's employee code, when the answers are about one agent; the "
+            "unit defaults to the agent's."
+        ),
+    )
+
+
+def _field_error(field: str, message: str) -> ValidationError:
+    return ValidationError(
+        [{"loc": ["body", field], "msg": message, "type": "value_error"}]
+    )
+
+
+def _overrides(
+    survey: Survey, payload: ResponseIn
+) -> tuple[OrgUnit | None, Agent | None]:
+    """The unit and agent named in the body, checked against the survey's subtree.
+
+    Only units under the survey's unit (and agents working in them) are accepted:
+    a survey's administrator cannot file answers about another branch.
+    """
+    unit: OrgUnit | None = None
+    agent: Agent | None = None
+    root = survey.unit.path
+    if payload.unit is not None:
+        lookup = (
+            {"pk": payload.unit}
+            if isinstance(payload.unit, int)
+            else {"code": payload.unit}
+        )
+        unit = OrgUnit.objects.filter(path__startswith=root, **lookup).first()
+        if unit is None:
+            raise _field_error(
+                "unit", f"No unit {payload.unit!r} under the survey's unit."
+            )
+    if payload.agent is not None:
+        agent = (
+            Agent.objects.select_related("unit")
+            .filter(code=payload.agent, unit__path__startswith=root)
+            .first()
+        )
+        if agent is None:
+            raise _field_error(
+                "agent", f"No agent {payload.agent!r} under the survey's unit."
+            )
+        if unit is None:
+            unit = agent.unit
+    return unit, agent
 
 
 def _ordered_answers() -> Prefetch[Any, Any, Any]:
@@ -111,7 +170,12 @@ def _with_answers(rows: QuerySet[SurveyResponse]) -> QuerySet[SurveyResponse]:
 
 
 def _attach_known(
-    response: SurveyResponse, *, survey: Survey, invitation: Invitation | None
+    response: SurveyResponse,
+    *,
+    survey: Survey,
+    invitation: Invitation | None,
+    unit: OrgUnit | None = None,
+    agent: Agent | None = None,
 ) -> None:
     """Point a new response at the rows this request already loaded (saves reads).
 
@@ -124,6 +188,7 @@ def _attach_known(
     ]
     if invitation is not None:
         known += [("unit", invitation.unit), ("agent", invitation.agent)]
+    known += [("unit", unit), ("agent", agent)]
     for name, row in known:
         if row is not None and getattr(response, f"{name}_id") == row.pk:
             setattr(response, name, row)
@@ -218,6 +283,7 @@ def submit(
         )
     key = _idempotency_key(request, payload)
     invitation = _invitation(survey, payload.invitation_token)
+    unit, agent = _overrides(survey, payload)
     version = survey.current_version
     if not survey.is_open or version is None:
         raise HttpError(409, "This survey is not taking answers.")
@@ -244,12 +310,16 @@ def submit(
             invitation=invitation,
             language=payload.language,
             channel=payload.channel,
+            unit=unit,
+            agent=agent,
         )
     except ResponseClosedError as exc:
         raise HttpError(409, str(exc)) from None
     if not created:
         return 200, _with_answers(SurveyResponse.objects.all()).get(pk=response.pk)
-    _attach_known(response, survey=survey, invitation=invitation)
+    _attach_known(
+        response, survey=survey, invitation=invitation, unit=unit, agent=agent
+    )
     prefetch_related_objects([response], _ordered_answers())
     return 201, response
 

@@ -342,3 +342,42 @@ def test_concurrent_posts_of_one_key_store_one_response(
     assert ids[0] == ids[1]
     assert SurveyResponse.objects.count() == 1
     assert Answer.objects.count() == len(ANSWERS)
+
+
+def test_the_body_may_name_the_unit_and_agent_the_answers_are_about(
+    client: Client, alice: User, survey: Survey, org: Org
+) -> None:
+    client.force_login(alice)
+
+    by_agent = _post(client, _body("call-a", agent="sam"))
+    by_unit = _post(client, _body("call-b", unit="north-cards"))
+    by_id = _post(client, _body("call-c", unit=org.north_team.pk, agent="carol"))
+
+    assert by_agent.status_code == 201
+    # the unit defaults to the agent's
+    assert by_agent.json()["unit"]["code"] == "south-loans"
+    assert by_agent.json()["agent"]["code"] == "sam"
+    assert by_agent.json()["unit_path"] == org.south_team.path
+    assert by_unit.json()["unit"]["code"] == "north-cards"
+    assert by_unit.json()["agent"] is None
+    assert by_id.json()["unit"]["code"] == "north-cards"
+    assert by_id.json()["agent"]["code"] == "carol"
+    stored = SurveyResponse.objects.get(pk=by_agent.json()["id"])
+    assert (stored.unit_id, stored.agent_id) == (org.south_team.pk, org.south_agent.pk)
+
+
+def test_a_unit_or_agent_outside_the_surveys_subtree_is_422(
+    client: Client, alice: User, make_survey: MakeSurvey, org: Org
+) -> None:
+    make_survey(slug="after-call", unit=org.north)
+    client.force_login(alice)
+
+    for field, value in (
+        ("unit", "south-loans"),
+        ("unit", "nowhere"),
+        ("agent", "sam"),
+    ):
+        r = _post(client, _body(f"k-{field}-{value}", **{field: value}))
+        assert r.status_code == 422, (field, value)
+        assert r.json()["detail"][0]["loc"] == ["body", field]
+    assert not SurveyResponse.objects.exists()
