@@ -247,6 +247,9 @@ SATISFY_SMS_OUTBOX_DIR = envstr("SATISFY_SMS_OUTBOX_DIR", "")
 # Surveys
 SATISFY_INVITATION_TTL_DAYS = envint("SATISFY_INVITATION_TTL_DAYS", 30)
 SATISFY_MIN_N = envint("SATISFY_MIN_N", 5)
+# Wrong short codes one client may type at /c per window before it must wait.
+SATISFY_CODE_ATTEMPTS = envint("SATISFY_CODE_ATTEMPTS", 10)
+SATISFY_CODE_WINDOW_SECONDS = envint("SATISFY_CODE_WINDOW_SECONDS", 900)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from satisfy.distribution.codes import normalise_short_code
 
 INVALID_CODE = _("That code is not valid. Please check it and try again.")
+TOO_MANY_CODES = _(
+    "Too many codes were tried from this connection. "
+    "Please wait %(minutes)d minutes and try again."
+)
 
 
 class ShortCodeForm(forms.Form):

@@ -108,3 +108,40 @@ def test_the_code_page_speaks_the_chosen_language(client: Client) -> None:
 
     assert '<html lang="zh-Hans">' in reply.text
     assert 'lang="zh-Hans" hreflang="zh-Hans" aria-current="true"' in reply.text
+
+
+def test_a_client_that_tries_many_wrong_codes_must_wait(
+    client: Client, invitation: Any, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SATISFY_CODE_ATTEMPTS = 3
+    good = format_short_code(invitation.short_code)
+    for _ in range(3):
+        r = client.post("/c", {"code": _wrong_check(invitation.short_code)})
+        assert r.status_code == 200
+        assert INVALID in r.content.decode()
+    # now even the right code is not looked up until the window ends
+    r = client.post("/c", {"code": good})
+    assert r.status_code == 429
+    assert "Too many codes were tried" in r.content.decode()
+    assert "15 minutes" in r.content.decode()
+    # another client is not affected
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.post("/c", {"code": good}).status_code == 303
+    cache.clear()
+    assert client.post("/c", {"code": good}).status_code == 303
+
+
+def test_a_right_code_does_not_count_against_the_client(
+    client: Client, invitation: Any, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SATISFY_CODE_ATTEMPTS = 2
+    good = format_short_code(invitation.short_code)
+    for _ in range(4):
+        assert client.post("/c", {"code": good}).status_code == 303
+    cache.clear()
