@@ -1,4 +1,4 @@
-"""Contact-centre operations KPIs: service level, ASA, abandonment, AHT, FCR.
+"""Contact-centre operations KPIs: service level, ASA, abandonment, AHT, FCR, occupancy.
 
 Pure functions on arrays; formulas in ``docs/metrics.md``, chapter
 "Contact-centre KPIs and staffing". Staffing (Erlang C) is in
@@ -12,6 +12,16 @@ from satisfy.analytics.contact_centre.grouping import (
     agent_occupancy,
     group_index,
     interval_starts,
+)
+from satisfy.analytics.contact_centre.occupancy import (
+    STATE_CLASSES,
+    AgentStateError,
+    OccupancySummary,
+    StatePieces,
+    check_state_intervals,
+    classify_states,
+    occupancy_by_group,
+    split_at_intervals,
 )
 from satisfy.analytics.contact_centre.queue import (
     QueueKpis,
@@ -37,21 +47,29 @@ from satisfy.analytics.contact_centre.service_level import (
 
 __all__ = [
     "SERVICE_LEVEL_VARIANTS",
+    "STATE_CLASSES",
     "AgentResolution",
+    "AgentStateError",
+    "OccupancySummary",
     "QueueKpis",
     "QueueSummary",
     "RepeatContactResult",
     "ServiceLevelResult",
     "ServiceLevelVariant",
+    "StatePieces",
     "active_contact_resolution",
     "agent_occupancy",
+    "check_state_intervals",
+    "classify_states",
     "group_index",
     "interval_starts",
+    "occupancy_by_group",
     "queue_kpis",
     "repeat_contact_flags",
     "repeat_contacts",
     "service_level",
     "service_level_from_counts",
+    "split_at_intervals",
     "summarise_queue",
     "summarise_queue_by_group",
 ]
