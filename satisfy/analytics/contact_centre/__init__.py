@@ -20,6 +20,7 @@ from satisfy.analytics.contact_centre.occupancy import (
     StatePieces,
     check_state_intervals,
     classify_states,
+    find_overlaps,
     occupancy_by_group,
     split_at_intervals,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "agent_occupancy",
     "check_state_intervals",
     "classify_states",
+    "find_overlaps",
     "group_index",
     "interval_starts",
     "occupancy_by_group",

@@ -48,6 +48,7 @@ __all__ = [
     "StatePieces",
     "check_state_intervals",
     "classify_states",
+    "find_overlaps",
     "normalise_state_name",
     "occupancy_by_group",
     "split_at_intervals",
@@ -152,7 +153,7 @@ def normalise_state_name(name: str) -> str:
 
 
 def classify_states(
-    names: Any, *, mapping: Mapping[str, str] | None = None
+    names: Any, *, mapping: Mapping[str, str] | None = None, strict: bool = True
 ) -> IntArray:
     """The class code (index into ``STATE_CLASSES``) of each source state name.
 
@@ -163,6 +164,9 @@ def classify_states(
     mapping
         Extra or overriding names → class (a class name from ``STATE_CLASSES``);
         keys are compared after ``normalise_state_name``, like the defaults.
+    strict
+        False gives -1 for an unknown name instead of raising (a file parser
+        then reports each row).
 
     Raises
     ------
@@ -208,7 +212,7 @@ def classify_states(
             )
         else:
             codes[i] = STATE_CLASSES.index(found)
-    if unknown:
+    if unknown and strict:
         raise AgentStateError(
             f"unknown state name(s); map them to one of {', '.join(STATE_CLASSES)}",
             unknown,
@@ -274,34 +278,56 @@ def check_state_intervals(
         problems.append(
             f"agent {str(a[i])!r}: row {labels[i]} ends ({e[i]:g}) before it starts ({s[i]:g})"
         )
-    if n > 1:
-        order = np.lexsort((e, s, a))
-        sa, ss, se = a[order], s[order], e[order]
-        # The latest end so far within each agent: offset each agent's ends so one
-        # running maximum over the sorted rows never carries across agents.
-        _u, agent_code = np.unique(sa, return_inverse=True)
-        span = float(max(se.max(), ss.max()) - min(se.min(), ss.min())) + 1.0
-        base = float(min(se.min(), ss.min()))
-        shifted = agent_code.reshape(-1) * span + (se - base)
-        running = np.maximum.accumulate(shifted)
-        holder = np.arange(n)
-        # the row that holds the running maximum, for the message
-        is_new_max = np.r_[True, shifted[1:] >= running[:-1]]
-        holder = np.maximum.accumulate(np.where(is_new_max, holder, 0))
-        same = np.r_[False, agent_code[1:] == agent_code[:-1]]
-        prev_end = np.r_[-np.inf, running[:-1]] - agent_code * span + base
-        overlap = same & (ss < prev_end)
-        prev_holder = np.r_[0, holder[:-1]]
-        for j in np.flatnonzero(overlap)[:_MAX_LISTED].tolist():
-            k = int(prev_holder[j])
-            first, second = order[k], order[j]
-            problems.append(
-                f"agent {str(sa[j])!r}: rows {labels[first]} and {labels[second]} overlap "
-                f"(row {labels[first]} ends at {e[first]:g}, "
-                f"row {labels[second]} starts at {s[second]:g})"
-            )
+    later, earlier = find_overlaps(a, s, e)
+    for j, k in zip(later[:_MAX_LISTED].tolist(), earlier.tolist(), strict=False):
+        problems.append(
+            f"agent {str(a[j])!r}: rows {labels[k]} and {labels[j]} overlap "
+            f"(row {labels[k]} ends at {e[k]:g}, row {labels[j]} starts at {s[j]:g})"
+        )
     if problems:
         raise AgentStateError("overlapping or reversed agent-state records", problems)
+
+
+def find_overlaps(agents: Any, starts: Any, ends: Any) -> tuple[IntArray, IntArray]:
+    """Records that start before an earlier record of the same agent has ended.
+
+    Returns
+    -------
+    tuple of int arrays
+        ``(later, earlier)``: positions of each overlapping record and of the
+        record it overlaps (the one, among those starting no later, that ends
+        last). Empty when nothing overlaps; records that only touch do not.
+
+    Examples
+    --------
+    >>> later, earlier = find_overlaps(["a", "a", "a", "b"], [0, 10, 100, 5], [60, 20, 200, 9])
+    >>> later.tolist(), earlier.tolist()
+    ([1], [0])
+    """
+    a = np.asarray(agents, dtype=object).astype(str)
+    s = _times("starts", starts)
+    e = _times("ends", ends)
+    n = a.shape[0]
+    if n < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort((e, s, a))
+    sa, ss, se = a[order], s[order], e[order]
+    # The latest end so far within each agent: offset each agent's ends so one
+    # running maximum over the sorted rows never carries across agents.
+    _u, inverse = np.unique(sa, return_inverse=True)
+    code = inverse.reshape(-1).astype(np.float64)
+    base = float(min(se.min(), ss.min()))
+    span = float(max(se.max(), ss.max())) - base + 1.0
+    shifted = code * span + (se - base)
+    running = np.maximum.accumulate(shifted)
+    # the sorted position holding the running maximum
+    is_new_max = np.r_[True, shifted[1:] >= running[:-1]]
+    holder = np.maximum.accumulate(np.where(is_new_max, np.arange(n), 0))
+    same = np.r_[False, code[1:] == code[:-1]]
+    prev_end = np.r_[-np.inf, running[:-1]] - code * span + base
+    later = np.flatnonzero(same & (ss < prev_end))
+    earlier = holder[later - 1]
+    return order[later].astype(np.int64), order[earlier].astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True)

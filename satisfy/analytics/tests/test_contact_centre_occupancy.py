@@ -26,6 +26,7 @@ from satisfy.analytics.contact_centre import (
     agent_occupancy,
     check_state_intervals,
     classify_states,
+    find_overlaps,
     group_index,
     occupancy_by_group,
     split_at_intervals,
@@ -234,3 +235,19 @@ def test_bad_interval_length_and_reversed_split():
         split_at_intervals([0], [10], interval_minutes=20)
     with pytest.raises(ValueError, match="ends before it starts"):
         split_at_intervals([10], [0])
+
+
+def test_lenient_classification_marks_unknown_names():
+    codes = classify_states(["talk", "nap", "idle"], strict=False)
+    assert codes.tolist() == [1, -1, 0]
+
+
+def test_find_overlaps_pairs_each_record_with_the_one_it_overlaps():
+    # A: 0–900 then 100–200 and 600–700 inside it, then 900–950 touching
+    later, earlier = find_overlaps(
+        ["A", "A", "A", "A", "B"], [0, 100, 600, 900, 50], [900, 200, 700, 950, 60]
+    )
+    assert sorted(zip(later.tolist(), earlier.tolist(), strict=True)) == [
+        (1, 0),
+        (2, 0),
+    ]
