@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from satisfy.analytics._text import Gettext, english
 from satisfy.analytics.pls import PathModel, PLSResult
 
 __all__ = [
@@ -143,7 +144,13 @@ def match_columns(
     )
 
 
-def describe_index(result: PLSResult, *, outcome: str = "Satisfaction") -> str:
+def describe_index(
+    result: PLSResult,
+    *,
+    outcome: str = "Satisfaction",
+    labels: Mapping[str, str] | None = None,
+    gettext: Gettext = english,
+) -> str:
     """Plain-language summary of an ACSI/ECSI-style fit.
 
     Parameters
@@ -152,6 +159,11 @@ def describe_index(result: PLSResult, *, outcome: str = "Satisfaction") -> str:
         A fitted model from :func:`satisfy.analytics.pls.pls_path_model`.
     outcome
         The latent variable to describe (``"Satisfaction"`` in ACSI/ECSI).
+    labels
+        Latent variable → wording for people (defaults to the name in the model).
+    gettext
+        Translates the sentence templates (default: English); see
+        ``satisfy/analytics/_text.py``. Labels are used as given.
 
     Returns
     -------
@@ -175,12 +187,23 @@ def describe_index(result: PLSResult, *, outcome: str = "Satisfaction") -> str:
     """
     if outcome not in result.model.blocks:
         raise ValueError(f"The model has no latent variable '{outcome}'.")
+    names = labels or {}
+
+    def label(lv: str) -> str:
+        return names.get(lv, lv)
+
     parts: list[str] = []
     value = result.index.get(outcome)
     if value is not None:
-        parts.append(f"The {outcome} index is {value:.1f} out of 100 (n = {result.n}).")
+        parts.append(
+            gettext("The %(outcome)s index is %(value)s out of 100 (n = %(n)s).")
+            % {"outcome": label(outcome), "value": f"{value:.1f}", "n": result.n}
+        )
     else:
-        parts.append(f"No 0–100 index for {outcome} (n = {result.n}).")
+        parts.append(
+            gettext("No 0–100 index for %(outcome)s (n = %(n)s).")
+            % {"outcome": label(outcome), "n": result.n}
+        )
     drivers = {
         key.split(" -> ")[0]: eff.total
         for key, eff in result.effects.items()
@@ -189,14 +212,20 @@ def describe_index(result: PLSResult, *, outcome: str = "Satisfaction") -> str:
     if drivers:
         top = max(drivers, key=lambda k: abs(drivers[k]))
         r2 = result.r2.get(outcome)
-        tail = (
-            f"; the model explains {r2 * 100:.0f}% of its variation."
-            if r2 is not None
-            else "."
-        )
-        parts.append(
-            f"Its strongest driver is {top} (total effect {drivers[top]:.2f}){tail}"
-        )
+        values = {"driver": label(top), "effect": f"{drivers[top]:.2f}"}
+        if r2 is not None:
+            parts.append(
+                gettext(
+                    "Its strongest driver is %(driver)s (total effect %(effect)s); "
+                    "the model explains %(percent)s%% of its variation."
+                )
+                % (values | {"percent": f"{r2 * 100:.0f}"})
+            )
+        else:
+            parts.append(
+                gettext("Its strongest driver is %(driver)s (total effect %(effect)s).")
+                % values
+            )
     consequences = {
         key.split(" -> ")[1]: eff.total
         for key, eff in result.effects.items()
@@ -204,8 +233,16 @@ def describe_index(result: PLSResult, *, outcome: str = "Satisfaction") -> str:
     }
     for target, effect in consequences.items():
         parts.append(
-            f"A one-standard-deviation rise in {outcome} goes with {effect:+.2f} SD in {target}."
+            gettext(
+                "A one-standard-deviation rise in %(outcome)s goes with %(effect)s SD "
+                "in %(target)s."
+            )
+            % {
+                "outcome": label(outcome),
+                "effect": f"{effect:+.2f}",
+                "target": label(target),
+            }
         )
     if not result.converged:
-        parts.append("Caution: the estimation did not converge.")
+        parts.append(gettext("Caution: the estimation did not converge."))
     return " ".join(parts)

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from satisfy.analytics._text import Gettext, english
 from satisfy.analytics.compare import adjust_p_values
 
 __all__ = [
@@ -369,7 +370,25 @@ def _minus(x: float) -> str:
     return f"{x:.2f}".replace("-", "−")
 
 
-def describe_gaps(table: GapTable, *, labels: Mapping[str, str] | None = None) -> str:
+def _gap_values(
+    pairs: dict[str, str], label: str, g: GapResult, level: str
+) -> dict[str, object]:
+    return pairs | {
+        "label": label,
+        "gap": _minus(abs(g.gap)),
+        "level": level,
+        "low": _minus(g.ci_low),
+        "high": _minus(g.ci_high),
+        "n": g.n,
+    }
+
+
+def describe_gaps(
+    table: GapTable,
+    *,
+    labels: Mapping[str, str] | None = None,
+    gettext: Gettext = english,
+) -> str:
     """One plain-language paragraph on the largest gaps of a gap table.
 
     Parameters
@@ -378,6 +397,10 @@ def describe_gaps(table: GapTable, *, labels: Mapping[str, str] | None = None) -
         The result of :func:`gap_analysis`.
     labels
         Item or dimension code → wording for people.
+    gettext
+        Translates the sentence templates (default: English); see
+        ``satisfy/analytics/_text.py``. Labels, including the table's
+        ``reference_label`` and ``actual_label``, are used as given.
 
     Returns
     -------
@@ -402,29 +425,44 @@ def describe_gaps(table: GapTable, *, labels: Mapping[str, str] | None = None) -
         return names.get(code, code[:1].upper() + code[1:].replace("_", " "))
 
     rows = table.dimensions or table.items
-    level = round(100 * (1 - table.alpha))
+    level = str(round(100 * (1 - table.alpha)))
     text: list[str] = []
-    worst = min(rows.items(), key=lambda kv: kv[1].gap)
-    best = max(rows.items(), key=lambda kv: kv[1].gap)
-    for kind, (code, g), word in (
-        ("shortfall", worst, "below"),
-        ("surplus", best, "above"),
-    ):
-        if (kind == "shortfall" and g.gap < 0) or (kind == "surplus" and g.gap > 0):
-            text.append(
-                f"The largest {kind} is {label(code)}: {table.actual_label} is "
-                f"{abs(g.gap):.2f} points {word} {table.reference_label} ({level}% interval "
-                f"{g.ci_low:.2f} to {g.ci_high:.2f}, n = {g.n}).".replace("-", "−")
+    worst_code, worst = min(rows.items(), key=lambda kv: kv[1].gap)
+    best_code, best = max(rows.items(), key=lambda kv: kv[1].gap)
+    pairs = {"actual": table.actual_label, "reference": table.reference_label}
+    if worst.gap < 0:
+        text.append(
+            gettext(
+                "The largest shortfall is %(label)s: %(actual)s is %(gap)s points below "
+                "%(reference)s (%(level)s%% interval %(low)s to %(high)s, n = %(n)s)."
             )
+            % _gap_values(pairs, label(worst_code), worst, level)
+        )
+    if best.gap > 0:
+        text.append(
+            gettext(
+                "The largest surplus is %(label)s: %(actual)s is %(gap)s points above "
+                "%(reference)s (%(level)s%% interval %(low)s to %(high)s, n = %(n)s)."
+            )
+            % _gap_values(pairs, label(best_code), best, level)
+        )
     if not text:
-        text.append(f"No gap between {table.actual_label} and {table.reference_label}.")
+        text.append(gettext("No gap between %(actual)s and %(reference)s.") % pairs)
     short = sum(
         1
         for k, g in table.items.items()
         if g.gap < 0 and table.p_adjusted[k] < table.alpha
     )
     text.append(
-        f"{short} of {len(table.items)} items fall short of {table.reference_label} beyond "
-        f"chance (Holm-adjusted p < {table.alpha:g})."
+        gettext(
+            "%(short)s of %(total)s items fall short of %(reference)s beyond chance "
+            "(Holm-adjusted p < %(alpha)s)."
+        )
+        % {
+            "short": short,
+            "total": len(table.items),
+            "reference": table.reference_label,
+            "alpha": f"{table.alpha:g}",
+        }
     )
     return " ".join(text)

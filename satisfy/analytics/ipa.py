@@ -16,6 +16,13 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from satisfy.analytics._text import (
+    Gettext,
+    NGettext,
+    english,
+    english_plural,
+    join_list,
+)
 from satisfy.analytics.drivers import DriverResult, key_drivers
 
 __all__ = [
@@ -253,6 +260,8 @@ def describe_drivers(
     *,
     labels: Mapping[str, str] | None = None,
     target_label: str | None = None,
+    gettext: Gettext = english,
+    ngettext: NGettext = english_plural,
 ) -> str:
     """One plain-language paragraph summarising an importance–performance result.
 
@@ -264,6 +273,9 @@ def describe_drivers(
         Attribute code → wording for people (defaults to the code, capitalised).
     target_label
         Wording of the outcome (defaults to ``ipa.target``).
+    gettext, ngettext
+        Translate the sentence templates (default: English); see
+        ``satisfy/analytics/_text.py``. Labels are used as given.
 
     Returns
     -------
@@ -287,36 +299,61 @@ def describe_drivers(
     items = sorted(ipa.items, key=lambda it: it.importance_rank)
     top = items[0]
     outcome = target_label or ipa.target
-    of = f" of {outcome}" if outcome else ""
-    share = (
-        f"{top.importance * 100:.0f}% of the explained variation"
-        if "share" in ipa.importance_measure
-        else f"importance {top.importance:.2f}"
-    )
-    text = [f"{label(top.name)} is the strongest driver{of} ({share})."]
+    if "share" in ipa.importance_measure:
+        measure = gettext("%(percent)s%% of the explained variation") % {
+            "percent": f"{top.importance * 100:.0f}"
+        }
+    else:
+        measure = gettext("importance %(value)s") % {"value": f"{top.importance:.2f}"}
+    values = {"driver": label(top.name), "outcome": outcome, "measure": measure}
+    if outcome:
+        first = gettext(
+            "%(driver)s is the strongest driver of %(outcome)s (%(measure)s)."
+        )
+    else:
+        first = gettext("%(driver)s is the strongest driver (%(measure)s).")
+    text = [first % values]
     others = [it.performance for it in items[1:]]
     on_100 = ipa.performance_scale == (0.0, 100.0) or ipa.performance_scale == (0, 100)
-    unit = " out of 100" if on_100 else ""
     fmt = "{:.0f}" if on_100 else "{:.2f}"
+    score = fmt.format(top.performance)
+    if on_100:
+        score = gettext("%(value)s out of 100") % {"value": score}
     if others:
         avg = statistics.fmean(others)
         diff = top.performance - avg
-        direction = "below" if diff < 0 else "above"
-        text.append(
-            f"It scores {fmt.format(top.performance)}{unit}, "
-            f"{fmt.format(abs(diff))} points {direction} the other drivers' average "
-            f"({fmt.format(avg)})."
-        )
+        values = {
+            "score": score,
+            "gap": fmt.format(abs(diff)),
+            "average": fmt.format(avg),
+        }
+        if diff < 0:
+            template = gettext(
+                "It scores %(score)s, %(gap)s points below the other drivers' "
+                "average (%(average)s)."
+            )
+        else:
+            template = gettext(
+                "It scores %(score)s, %(gap)s points above the other drivers' "
+                "average (%(average)s)."
+            )
+        text.append(template % values)
     else:
-        text.append(f"It scores {fmt.format(top.performance)}{unit}.")
+        text.append(gettext("It scores %(score)s.") % {"score": score})
     if ipa.focus_areas:
-        word = "Focus area" if len(ipa.focus_areas) == 1 else "Focus areas"
         text.append(
-            f"{word}: {', '.join(label(n) for n in ipa.focus_areas)} "
-            "(important, but performing below the rest)."
+            ngettext(
+                "Focus area: %(names)s (important, but performing below the rest).",
+                "Focus areas: %(names)s (important, but performing below the rest).",
+                len(ipa.focus_areas),
+            )
+            % {"names": join_list([label(n) for n in ipa.focus_areas], gettext)}
         )
     else:
         text.append(
-            "No driver is both above-average in importance and below-average in performance."
+            gettext(
+                "No driver is both above-average in importance and below-average "
+                "in performance."
+            )
         )
     return " ".join(text)

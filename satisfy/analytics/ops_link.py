@@ -20,6 +20,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from satisfy.analytics._text import (
+    Gettext,
+    NGettext,
+    english,
+    english_plural,
+    join_or,
+)
 from satisfy.analytics.intervals import nps_interval, t_interval, wilson_interval
 
 __all__ = [
@@ -155,22 +162,37 @@ def _pair(name: str, values: Any, exposed: Any) -> tuple[Any, npt.NDArray[np.boo
     return values, e
 
 
-def describe_duration(seconds: float) -> str:
-    """Plain words for a duration: ``"45 seconds"``, ``"2 minutes"``, ``"1.5 hours"``.
-
-    Examples
-    --------
-    >>> describe_duration(120), describe_duration(45), describe_duration(90)
-    ('2 minutes', '45 seconds', '1.5 minutes')
-    """
+def _duration_parts(seconds: float) -> tuple[str, str]:
+    """(number as written, unit) of a duration: ``("1.5", "minute")``."""
     if seconds < 60:
         value, unit = seconds, "second"
     elif seconds < 3600:
         value, unit = seconds / 60, "minute"
     else:
         value, unit = seconds / 3600, "hour"
-    text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
-    return f"{text} {unit}{'' if text == '1' else 's'}"
+    return (f"{value:g}" if float(value).is_integer() else f"{value:.1f}"), unit
+
+
+def describe_duration(seconds: float, *, ngettext: NGettext = english_plural) -> str:
+    """Plain words for a duration: ``"45 seconds"``, ``"2 minutes"``, ``"1.5 hours"``.
+
+    ``ngettext`` translates the unit (default: English); a fractional value takes
+    the form gettext uses for 2 (plural in English and Spanish).
+
+    Examples
+    --------
+    >>> describe_duration(120), describe_duration(45), describe_duration(90)
+    ('2 minutes', '45 seconds', '1.5 minutes')
+    """
+    text, unit = _duration_parts(seconds)
+    count = int(float(text)) if float(text).is_integer() else 2
+    if unit == "second":
+        template = ngettext("%(value)s second", "%(value)s seconds", count)
+    elif unit == "minute":
+        template = ngettext("%(value)s minute", "%(value)s minutes", count)
+    else:
+        template = ngettext("%(value)s hour", "%(value)s hours", count)
+    return template % {"value": text}
 
 
 def wait_buckets(
@@ -201,11 +223,12 @@ def wait_buckets(
         raise ValueError(f"edges must be positive and increasing, got {list(edges)!r}.")
 
     def between(lo: float, hi: float) -> str:
-        a, b = describe_duration(lo), describe_duration(hi)
-        if a.split()[1].rstrip("s") == b.split()[1].rstrip("s"):
-            a = a.split()[0]
-        return f"{a} to {b}"
+        # the same unit on both sides is said once: "2 to 5 minutes"
+        number, unit = _duration_parts(lo)
+        low = number if unit == _duration_parts(hi)[1] else describe_duration(lo)
+        return f"{low} to {describe_duration(hi)}"
 
+    # English only: the labels are group keys (the web app sorts and serves them)
     labels = [f"up to {describe_duration(e[0])}"]
     labels += [between(lo, hi) for lo, hi in itertools.pairwise(e)]
     labels.append(f"over {describe_duration(e[-1])}")
@@ -483,16 +506,12 @@ def _fmt(kind: str, value: float) -> str:
     return f"{value:.1f}"
 
 
-def _fmt_diff(kind: str, value: float) -> str:
-    if kind == "share":
-        return f"{value * 100:+.0f} points"
-    if kind == "nps":
-        return f"{value:+.0f} points"
-    return f"{value:+.1f}"
-
-
-def describe_lever_effect(effect: LeverEffect) -> str:
+def describe_lever_effect(effect: LeverEffect, *, gettext: Gettext = english) -> str:
     """One plain sentence for one lever.
+
+    ``gettext`` translates the templates (default: English; see
+    ``satisfy/analytics/_text.py``); ``effect.metric`` and ``effect.lever`` are used
+    as given, so the caller passes them already translated.
 
     Examples
     --------
@@ -502,30 +521,58 @@ def describe_lever_effect(effect: LeverEffect) -> str:
     'CSAT falls from 86% to 61% when the wait passes 2 minutes (-25 points, 95% CI -31 to -19 points; n = 1,204 and 310).'
     """
     e = effect
-    level = f"{(1 - e.alpha) * 100:g}%"
     kind = e.kind
     scale = 100 if kind == "share" else 1
     digits = 1 if kind == "mean" else 0
-    low = f"{e.ci_low * scale:.{digits}f}"
-    high = f"{e.ci_high * scale:.{digits}f}"
-    unit = " points" if kind in ("share", "nps") else ""
-    base = f"n = {e.baseline_n:,} and {e.exposed_n:,}"
-    before, after = _fmt(kind, e.baseline_value), _fmt(kind, e.exposed_value)
-    if e.is_distinguishable:
-        verb = "falls" if e.difference < 0 else "rises"
-        return (
-            f"{e.metric} {verb} from {before} to {after} when {e.lever} "
-            f"({_fmt_diff(kind, e.difference)}, {level} CI {low} to {high}{unit}; {base})."
+    bounds = {
+        "low": f"{e.ci_low * scale:.{digits}f}",
+        "high": f"{e.ci_high * scale:.{digits}f}",
+    }
+    if kind in ("share", "nps"):
+        difference = gettext("%(value)s points") % {
+            "value": f"{e.difference * scale:+.0f}"
+        }
+        interval = gettext("%(low)s to %(high)s points") % bounds
+    else:
+        difference = f"{e.difference:+.1f}"
+        interval = gettext("%(low)s to %(high)s") % bounds
+    values = {
+        "metric": e.metric,
+        "lever": e.lever,
+        "before": _fmt(kind, e.baseline_value),
+        "after": _fmt(kind, e.exposed_value),
+        "difference": difference,
+        "level": f"{(1 - e.alpha) * 100:g}%",
+        "interval": interval,
+        "n_without": f"{e.baseline_n:,}",
+        "n_with": f"{e.exposed_n:,}",
+    }
+    if not e.is_distinguishable:
+        template = gettext(
+            "%(metric)s is %(before)s without and %(after)s when %(lever)s; the "
+            "difference (%(difference)s, %(level)s CI %(interval)s; n = %(n_without)s "
+            "and %(n_with)s) is within the noise."
         )
-    return (
-        f"{e.metric} is {before} without and {after} when {e.lever}; the difference "
-        f"({_fmt_diff(kind, e.difference)}, {level} CI {low} to {high}{unit}; {base}) "
-        "is within the noise."
-    )
+    elif e.difference < 0:
+        template = gettext(
+            "%(metric)s falls from %(before)s to %(after)s when %(lever)s "
+            "(%(difference)s, %(level)s CI %(interval)s; n = %(n_without)s and "
+            "%(n_with)s)."
+        )
+    else:
+        template = gettext(
+            "%(metric)s rises from %(before)s to %(after)s when %(lever)s "
+            "(%(difference)s, %(level)s CI %(interval)s; n = %(n_without)s and "
+            "%(n_with)s)."
+        )
+    return template % values
 
 
 def explain_levers(
-    effects: Sequence[LeverEffect], *, top: int | None = None
+    effects: Sequence[LeverEffect],
+    *,
+    top: int | None = None,
+    gettext: Gettext = english,
 ) -> list[str]:
     """Sentences saying which operational levers move satisfaction most, in order.
 
@@ -535,6 +582,9 @@ def explain_levers(
         Lever effects on one metric (e.g. CSAT by wait, transfers, FCR).
     top
         Keep only the first ``top`` sentences.
+    gettext
+        Translates the sentence templates (default: English); metric names and
+        lever phrases are used as given.
 
     Returns
     -------
@@ -553,10 +603,13 @@ def explain_levers(
     """
     ranked = [e for e in rank_levers(effects) if e.is_distinguishable]
     if not ranked:
-        metrics = sorted({e.metric for e in effects}) or ["satisfaction"]
+        metrics = sorted({e.metric for e in effects}) or [gettext("satisfaction")]
         return [
-            f"None of the operational levers examined moves {' or '.join(metrics)} "
-            "by more than the noise in these responses."
+            gettext(
+                "None of the operational levers examined moves %(metrics)s by more "
+                "than the noise in these responses."
+            )
+            % {"metrics": join_or(metrics, gettext)}
         ]
-    sentences = [describe_lever_effect(e) for e in ranked]
+    sentences = [describe_lever_effect(e, gettext=gettext) for e in ranked]
     return sentences if top is None else sentences[:top]
