@@ -4,6 +4,8 @@ Examples::
 
     satisfy kpi --data data_anonymous_bank_february.txt --format anonymous-bank --json
     satisfy kpi --data calls.csv --format csv --map calls.yaml --by date,queue --json
+    satisfy kpi --data calls.csv --format csv --agent-states states.csv \
+        --agent-states-map states.yaml --by agent,interval --json
 """
 
 from __future__ import annotations
@@ -18,15 +20,24 @@ from typing import Any
 import numpy as np
 
 from satisfy.analytics.contact_centre import (
+    OccupancySummary,
     QueueKpis,
     active_contact_resolution,
     group_index,
     interval_starts,
+    occupancy_by_group,
     queue_kpis,
     repeat_contact_flags,
+    split_at_intervals,
     summarise_queue_by_group,
 )
 from satisfy.analytics.contact_centre._common import wilson
+from satisfy.formats.agent_states import (
+    AgentStateFileError,
+    AgentStateRecords,
+    load_agent_state_mapping,
+    read_agent_states,
+)
 from satisfy.formats.anonymous_bank import read_anonymous_bank
 from satisfy.formats.interactions_csv import (
     InteractionFileError,
@@ -46,6 +57,8 @@ GROUP_KEYS = (
     "channel",
 )
 _ALIASES = {"type": "queue", "call_type": "queue", "team": "unit"}
+#: Grouping keys that agent-state records carry (occupancy per group needs only these).
+OCCUPANCY_KEYS = ("date", "hour", "weekday", "interval", "agent")
 _QUEUE_OUTCOMES = ("answered", "abandoned_queue")
 _MAX_WARNINGS = 20
 
@@ -92,6 +105,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--fcr-window-days", type=float, default=7.0, metavar="N")
     p.add_argument("--alpha", type=float, default=0.05)
+    p.add_argument(
+        "--agent-states",
+        metavar="FILE",
+        help="agent-state file (CSV or XLSX: agent, state, start, end or "
+        "duration_seconds): adds occupancy",
+    )
+    p.add_argument(
+        "--agent-states-map",
+        metavar="MAP.yaml",
+        help="YAML column and state-name mapping for --agent-states",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
@@ -122,10 +146,10 @@ def _group_keys(spec: str) -> list[str]:
     return keys
 
 
-def _key_values(
-    rec: InteractionRecords, key: str, interval_minutes: int
+def _time_key(
+    t: np.ndarray[Any, Any], key: str, interval_minutes: int
 ) -> np.ndarray[Any, Any]:
-    t = rec.arrived_at
+    """The value of a time grouping key for each ``datetime64[s]`` time."""
     out: np.ndarray[Any, Any]
     if key == "date":
         out = t.astype("datetime64[D]").astype(str)
@@ -145,10 +169,18 @@ def _key_values(
                 "Wednesday",
             ]
         )
-        return names[t.astype("datetime64[D]").astype(np.int64) % 7]
-    if key == "interval":
-        starts = interval_starts(t.astype(np.int64), interval_minutes=interval_minutes)
-        return starts.astype("datetime64[s]").astype(str)
+        out = names[t.astype("datetime64[D]").astype(np.int64) % 7]
+        return out
+    starts = interval_starts(t.astype(np.int64), interval_minutes=interval_minutes)
+    out = starts.astype("datetime64[s]").astype(str)
+    return out
+
+
+def _key_values(
+    rec: InteractionRecords, key: str, interval_minutes: int
+) -> np.ndarray[Any, Any]:
+    if key in ("date", "hour", "weekday", "interval"):
+        return _time_key(rec.arrived_at, key, interval_minutes)
     values: np.ndarray[Any, Any] = getattr(rec, key).astype(str)
     return values
 
@@ -213,8 +245,88 @@ def _repeat_block(
     }
 
 
-def compute(rec: InteractionRecords, args: argparse.Namespace) -> dict[str, Any]:
-    """The JSON-ready KPI report of ``rec`` for the parsed command-line ``args``."""
+def _occupancy_block(o: OccupancySummary) -> dict[str, Any]:
+    return {
+        "value": _r(o.occupancy),
+        "handling_seconds": _r(o.handling_seconds, 3),
+        "available_seconds": _r(o.available_seconds, 3),
+        "agents": o.agents,
+        "talk_seconds": _r(o.talk_seconds, 3),
+        "hold_seconds": _r(o.hold_seconds, 3),
+        "after_call_work_seconds": _r(o.after_call_work_seconds, 3),
+        "not_ready_seconds": _r(o.not_ready_seconds, 3),
+        "logged_in_seconds": _r(o.logged_in_seconds, 3),
+        "utilisation": _r(o.utilisation),
+    }
+
+
+def _add_occupancy(
+    report: dict[str, Any],
+    states: AgentStateRecords,
+    keys: list[str],
+    args: argparse.Namespace,
+    empty_block: dict[str, Any],
+) -> None:
+    """Occupancy of the agent-state file, overall and per group of ``keys``."""
+    pieces = split_at_intervals(
+        states.start_seconds, states.end_seconds, interval_minutes=args.interval_minutes
+    )
+    classes = states.state_class[pieces.record]
+    agent = states.agent[pieces.record]
+    [overall] = occupancy_by_group(
+        np.zeros(len(pieces), dtype=np.int64), 1, classes, pieces.seconds, agent
+    )
+    block = _occupancy_block(overall)
+    block["source"] = states.source
+    block["format"] = states.format
+    block["records"] = len(states)
+    block["first"] = str(states.start.min()).replace("T", " ") if len(states) else None
+    block["last"] = str(states.end.max()).replace("T", " ") if len(states) else None
+    report["occupancy"] = block
+    if not keys:
+        return
+    if not set(keys) <= set(OCCUPANCY_KEYS):
+        block["groups"] = (
+            "not per group: agent states carry only the keys "
+            f"{', '.join(OCCUPANCY_KEYS)}"
+        )
+        return
+    block["groups"] = "in each group"
+    times = pieces.interval_start.astype("datetime64[s]")
+    columns = [
+        agent.astype(str)
+        if k == "agent"
+        else _time_key(times, k, args.interval_minutes)
+        for k in keys
+    ]
+    index, labels = group_index(*columns)
+    per_group = occupancy_by_group(index, len(labels), classes, pieces.seconds, agent)
+    groups: dict[str, Any] = report["groups"]
+    none = _occupancy_block(OccupancySummary((0.0,) * 6, 0))
+    for g in groups.values():
+        g["occupancy"] = none
+    for label, summary in zip(labels, per_group, strict=True):
+        name = "|".join(str(v) for v in label)
+        if name not in groups:
+            # logged in without any interaction in the group: occupancy only
+            groups[name] = {
+                **empty_block,
+                "key": dict(zip(keys, label, strict=True)),
+            }
+        groups[name]["occupancy"] = _occupancy_block(summary)
+    report["groups"] = dict(sorted(groups.items()))
+
+
+def compute(
+    rec: InteractionRecords,
+    args: argparse.Namespace,
+    states: AgentStateRecords | None = None,
+) -> dict[str, Any]:
+    """The JSON-ready KPI report of ``rec`` for the parsed command-line ``args``.
+
+    With ``states`` (an agent-state file) the report has ``occupancy``, overall
+    and in each group when the grouping keys are among ``OCCUPANCY_KEYS``.
+    """
     keys = _group_keys(args.by)
     n = len(rec)
     in_queue = np.isin(rec.outcome, _QUEUE_OUTCOMES)
@@ -334,6 +446,19 @@ def compute(rec: InteractionRecords, args: argparse.Namespace) -> dict[str, Any]
             groups["|".join(str(v) for v in label)] = block
         report["group_by"] = keys
         report["groups"] = groups
+    if states is not None:
+        empty = summarise_queue_by_group(
+            np.zeros(0, dtype=np.int64),
+            1,
+            np.zeros(0),
+            np.zeros(0, dtype=np.bool_),
+            answer_within_seconds=args.answer_within,
+            short_abandon_seconds=args.short_abandon,
+        )[0]
+        empty_block = _kpi_block(
+            queue_kpis(empty, alpha=args.alpha), 0, {"short_abandon": 0}
+        )
+        _add_occupancy(report, states, keys, args, empty_block)
     return report
 
 
@@ -360,13 +485,25 @@ def _print_text(report: dict[str, Any]) -> None:
     print(
         f"  FCR ({rc['window_days']:g}-day repeat method): {rc['fcr_rate']} (n={rc['evaluable']})"
     )
+    occ = report.get("occupancy")
+    if occ is not None:
+        shown = "n/a" if occ["value"] is None else f"{occ['value']:.1%}"
+        print(
+            f"  occupancy (agent states): {shown} = handling {occ['handling_seconds']:g} s"
+            f" / (handling + available {occ['available_seconds']:g} s), "
+            f"{occ['agents']} agents"
+        )
     if report["warnings"]["count"]:
         print(f"  {report['warnings']['count']} rows with warnings (see --json)")
     for key in report.get("groups", {}):
         g = report["groups"][key]
-        print(
-            f"  [{key}] offered {g['offered']}, ASA {g['asa_seconds']}, abandon {g['abandonment_rate']}"
+        line = (
+            f"  [{key}] offered {g['offered']}, ASA {g['asa_seconds']}, "
+            f"abandon {g['abandonment_rate']}"
         )
+        if "occupancy" in g:
+            line += f", occupancy {g['occupancy']['value']}"
+        print(line)
 
 
 def main(argv: Sequence[str]) -> int:
@@ -379,10 +516,25 @@ def main(argv: Sequence[str]) -> int:
             raise _UsageError("--answer-within cannot be negative")
         if args.fcr_window_days <= 0:
             raise _UsageError("--fcr-window-days must be positive")
+        if args.agent_states_map and not args.agent_states:
+            raise _UsageError("--agent-states-map needs --agent-states FILE")
         rec = _load(args)
-        report = compute(rec, args)
+        states = None
+        if args.agent_states:
+            if not Path(args.agent_states).is_file():
+                raise _UsageError(f"{args.agent_states}: no such file")
+            state_map = (
+                load_agent_state_mapping(args.agent_states_map)
+                if args.agent_states_map
+                else None
+            )
+            states = read_agent_states(args.agent_states, state_map)
+        report = compute(rec, args, states)
     except (InteractionFileError, _UsageError, ValueError) as exc:
         print(f"satisfy kpi: error: {exc}", file=sys.stderr)
+        if isinstance(exc, AgentStateFileError):
+            for issue in exc.issues[1:_MAX_WARNINGS]:
+                print(f"  {issue}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
