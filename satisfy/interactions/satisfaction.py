@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from satisfy.accounts.models import User
 from satisfy.analytics.ops_link import (
@@ -145,18 +147,22 @@ def _levers(
     resolved: npt.NDArray[np.float64],
     escalated: npt.NDArray[np.float64],
 ) -> list[tuple[str, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]]:
-    """(phrase, responses in the comparison, exposed) for each operational lever."""
+    """(phrase, responses in the comparison, exposed) for each operational lever.
+
+    The phrase completes the library's "... when %(lever)s" sentences, in the
+    active language.
+    """
     out = []
     for edge in WAIT_LEVERS_SECONDS:
-        out.append(
-            (f"the wait passes {describe_duration(edge)}", realtime, wait > edge)
-        )
+        duration = describe_duration(edge, ngettext=ngettext)
+        phrase = _("the wait passes %(duration)s") % {"duration": duration}
+        out.append((phrase, realtime, wait > edge))
     known = ~np.isnan(transfers)
-    out.append(("the contact was transferred", known, np.nan_to_num(transfers) > 0))
+    out.append((_("the contact was transferred"), known, np.nan_to_num(transfers) > 0))
     known = ~np.isnan(resolved)
-    out.append(("the issue was not resolved", known, np.nan_to_num(resolved) == 0))
+    out.append((_("the issue was not resolved"), known, np.nan_to_num(resolved) == 0))
     known = ~np.isnan(escalated)
-    out.append(("the contact was escalated", known, np.nan_to_num(escalated) > 0))
+    out.append((_("the contact was escalated"), known, np.nan_to_num(escalated) > 0))
     return out
 
 
@@ -328,14 +334,15 @@ def satisfaction_link(
             else:
                 by[dimension] = mean_by_group(v, g, alpha=alpha)
         effects = _effects(kind, metric, values, has, levers, alpha)
-        sentences = tuple(explain_levers(effects)) if effects else ()
+        sentences = tuple(explain_levers(effects, gettext=_)) if effects else ()
         metrics.append(
             MetricLink(metric, kind, int(has.sum()), by, tuple(effects), sentences)
         )
     headline: list[str] = []
     for m in metrics:
         if m.metric in ("CSAT", "CES") and m.effects:
-            headline.extend(s for s in m.sentences[:3] if "within the noise" not in s)
+            # explain_levers says only levers beyond the noise (or that none is)
+            headline.extend(m.sentences[:3])
     return SatisfactionLink(survey, n, tuple(metrics), tuple(headline))
 
 

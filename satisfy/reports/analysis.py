@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from satisfy.accounts.models import User
 from satisfy.analytics import (
@@ -288,7 +289,11 @@ def driver_analysis(
         result=result,
         ipa=ipa,
         summary=describe_drivers(
-            ipa, labels=short, target_label=_("overall satisfaction")
+            ipa,
+            labels=short,
+            target_label=_("overall satisfaction"),
+            gettext=_,
+            ngettext=ngettext,
         ),
         driver_svg=driver_chart_svg(result, labels=short),
         ipa_svg=ipa_chart_svg(ipa, labels=short),

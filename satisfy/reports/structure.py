@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from satisfy.accounts.models import User
 from satisfy.analytics import (
@@ -77,14 +79,33 @@ def gap_report(*, user: User, survey: Survey, filters: Filters) -> GapReport | N
     n = len(next(iter(data.values())))
     if n < settings.SATISFY_MIN_N:
         return None
-    table = gap_analysis(data, pairs, dimensions=dimensions)
+    table = gap_analysis(
+        data,
+        pairs,
+        dimensions=dimensions,
+        reference_label=_("expectation"),
+        actual_label=_("perception"),
+    )
     return GapReport(
         n=n,
         dimension_rows=[(labels.get(k, k), g) for k, g in table.dimensions.items()],
         item_rows=[(labels.get(k, k), g) for k, g in table.items.items()],
-        summary=describe_gaps(table, labels=labels),
+        summary=describe_gaps(table, labels=labels, gettext=_),
         svg=gap_chart_svg(table, labels=labels),
     )
+
+
+def latent_labels() -> dict[str, str]:
+    """The ECSI latent variables' names in the active language."""
+    return {
+        "Image": pgettext("ECSI latent variable", "Image"),
+        "Expectation": pgettext("ECSI latent variable", "Expectation"),
+        "Quality": pgettext("ECSI latent variable", "Quality"),
+        "Value": pgettext("ECSI latent variable", "Value"),
+        "Satisfaction": pgettext("ECSI latent variable", "Satisfaction"),
+        "Complaints": pgettext("ECSI latent variable", "Complaints"),
+        "Loyalty": pgettext("ECSI latent variable", "Loyalty"),
+    }
 
 
 @dataclass
@@ -114,6 +135,6 @@ def index_report(*, user: User, survey: Survey, filters: Filters) -> IndexReport
         n=int(complete.sum()),
         result=result,
         rows=[(lv, value, result.r2.get(lv)) for lv, value in result.index.items()],
-        summary=describe_index(result),
+        summary=describe_index(result, labels=latent_labels(), gettext=_),
         svg=path_diagram_svg(result, positions=ECSI_LAYOUT),
     )
