@@ -232,8 +232,11 @@ def gap_chart_svg(
     *,
     labels: Mapping[str, str] | None = None,
     width: int = 640,
+    title: str | None = None,
 ) -> str:
     """Diverging bars of ``actual − reference`` gaps per item, with intervals.
+
+    ``title`` replaces the default heading ("Gap: perception − expectation").
 
     Parameters
     ----------
@@ -266,7 +269,8 @@ def gap_chart_svg(
     )
     zero = left + pw / 2
     scale = (pw / 2) / span
-    title = f"Gap: {table.actual_label} − {table.reference_label}"
+    if title is None:
+        title = f"Gap: {table.actual_label} − {table.reference_label}"
     body = [
         f"<text x='{left}' y='20' font-size='14' font-weight='bold'>{escape(title)}</text>",
         f"<line x1='{_num(zero)}' y1='{top - 4}' x2='{_num(zero)}' y2='{top + row * len(names)}' stroke='#444'/>",

@@ -6,7 +6,7 @@ arithmetic is the library's (``gap_analysis``, ``pls_path_model``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
@@ -91,7 +91,12 @@ def gap_report(*, user: User, survey: Survey, filters: Filters) -> GapReport | N
         dimension_rows=[(labels.get(k, k), g) for k, g in table.dimensions.items()],
         item_rows=[(labels.get(k, k), g) for k, g in table.items.items()],
         summary=describe_gaps(table, labels=labels, gettext=_),
-        svg=gap_chart_svg(table, labels=labels),
+        svg=gap_chart_svg(
+            table,
+            labels=labels,
+            title=_("Gap: %(actual)s − %(reference)s")
+            % {"actual": table.actual_label, "reference": table.reference_label},
+        ),
     )
 
 
@@ -115,6 +120,25 @@ class IndexReport:
     rows: list[tuple[str, float | None, float | None]]  # latent variable, index, R²
     summary: str
     svg: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, latent: str) -> str:
+        """The latent variable's name in the active language."""
+        return self.labels.get(latent, latent)
+
+    @property
+    def labelled_rows(self) -> list[tuple[str, float | None, float | None]]:
+        """``rows`` with the latent variables' names translated (for people)."""
+        return [(self.label(lv), value, r2) for lv, value, r2 in self.rows]
+
+    @property
+    def labelled_paths(self) -> list[tuple[str, float]]:
+        """Path coefficients as ("Quality → Satisfaction", coefficient), translated."""
+        out = []
+        for key, value in self.result.paths.items():
+            source, _arrow, target = key.partition(" -> ")
+            out.append((f"{self.label(source)} → {self.label(target)}", value))
+        return out
 
 
 def index_report(*, user: User, survey: Survey, filters: Filters) -> IndexReport | None:
@@ -131,10 +155,12 @@ def index_report(*, user: User, survey: Survey, filters: Filters) -> IndexReport
         return None
     rows = {c: data[c][complete] for c in codes}
     result = pls_path_model(rows, ECSI_MODEL)
+    labels = latent_labels()
     return IndexReport(
         n=int(complete.sum()),
         result=result,
         rows=[(lv, value, result.r2.get(lv)) for lv, value in result.index.items()],
-        summary=describe_index(result, labels=latent_labels(), gettext=_),
-        svg=path_diagram_svg(result, positions=ECSI_LAYOUT),
+        summary=describe_index(result, labels=labels, gettext=_),
+        svg=path_diagram_svg(result, labels=labels, positions=ECSI_LAYOUT),
+        labels=labels,
     )

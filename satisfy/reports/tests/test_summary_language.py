@@ -97,7 +97,8 @@ def test_index_summary_in_chinese(client, alice, make_survey, chinese) -> None:
     _store(survey, [row(i) for i in range(40)])
     client.force_login(alice)
 
-    english = client.get("/surveys/relationship/results/index/").context["index"]
+    first = client.get("/surveys/relationship/results/index/")
+    english, english_page = first.context["index"], first.content.decode()
     client.cookies["django_language"] = "zh-hans"
     r = client.get("/surveys/relationship/results/index/")
 
@@ -107,4 +108,11 @@ def test_index_summary_in_chinese(client, alice, make_survey, chinese) -> None:
         f"The Satisfaction index is {value} out of 100 (n = 40)."
     )
     assert index.summary.startswith(f"满意度指数为 {value}（满分 100，n = 40）。")
-    assert escape(index.summary) in r.content.decode()
+    page = r.content.decode()
+    assert escape(index.summary) in page
+    # the table, the paths and the path diagram name the latent variable too
+    assert f'<td>满意度</td><td class="num">{value}</td>' in page
+    assert "满意度 → " in page
+    assert " → 满意度" in page
+    assert ">满意度<" in index.svg
+    assert "<td>Satisfaction</td>" in english_page
