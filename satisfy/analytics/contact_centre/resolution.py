@@ -2,8 +2,12 @@
 
 All three rest on one per-contact flag: was the contact followed, within
 ``window_days``, by another contact from the same customer? Contacts whose
-window runs past the end of the data and saw no repeat are right-censored and
-left out of every base; contacts from unidentified customers are left out too.
+window is not wholly observed (it runs past the end of the data) are
+right-censored and left out of every base, whether or not a repeat was already
+seen: keeping the repeats seen near the end while dropping the contacts whose
+absence of a repeat cannot be known yet would bias the repeat rate upwards.
+Contacts from unidentified customers are left out too. The dashboard
+(``satisfy.interactions.queries.resolution_report``) applies the same rule.
 """
 
 from __future__ import annotations
@@ -103,19 +107,29 @@ def repeat_contact_flags(
     -------
     numpy.ndarray of float
         1.0 repeat, 0.0 no repeat, NaN not evaluable (unidentified customer, or
-        no repeat seen but the window extends beyond ``data_end_seconds``).
+        a window that extends beyond ``data_end_seconds``, repeat seen or not).
 
     Notes
     -----
-    A contact at time ``t`` is a repeat source when the customer's next
-    contact ``t'`` (``t' >= t``, another record) satisfies ``t' - t <= window``.
-    Without such a contact, it is censored when ``t + window > data_end``.
+    A contact at time ``t`` is censored when ``t + window > data_end`` (its
+    window is not wholly observed). Otherwise it is a repeat source when the
+    customer's next contact ``t'`` (``t' >= t``, another record) satisfies
+    ``t' - t <= window``.
 
     Examples
     --------
     >>> repeat_contact_flags(["a", "a", "b", ""], [0, 86_400, 0, 0], window_days=2,
     ...                      data_end_seconds=10 * 86_400).tolist()
     [1.0, 0.0, 0.0, nan]
+
+    Near the end of the data a contact is censored even when its repeat is seen:
+
+    >>> repeat_contact_flags(["a", "a", "b"], [0, 86_400, 0], window_days=2,
+    ...                      data_end_seconds=2.5 * 86_400).tolist()
+    [1.0, nan, 0.0]
+    >>> repeat_contact_flags(["a", "a"], [86_400, 1.5 * 86_400], window_days=2,
+    ...                      data_end_seconds=2.5 * 86_400).tolist()
+    [nan, nan]
     """
     if window_days <= 0:
         raise ValueError(f"window_days must be positive, got {window_days!r}.")
@@ -141,8 +155,8 @@ def repeat_contact_flags(
     gap = np.full(n, np.inf)
     gap[:-1] = np.where(same_next[:-1], s_times[1:] - s_times[:-1], np.inf)
     repeat = gap <= window
-    censored = ~repeat & (s_times + window > end)
-    flags = np.where(repeat, 1.0, np.where(censored, np.nan, 0.0))
+    censored = s_times + window > end  # window not wholly observed
+    flags = np.where(censored, np.nan, np.where(repeat, 1.0, 0.0))
     out[order] = flags
     out[~known] = np.nan
     return out
@@ -177,7 +191,8 @@ def repeat_contacts(
     Notes
     -----
     ``repeat rate = repeats / evaluable``; ``FCR = 1 - repeat rate``, where the
-    base is handled contacts of identified customers that are not right-censored.
+    base is handled contacts of identified customers whose whole window is
+    observed (``t + window <= data_end``), repeat seen or not.
 
     References
     ----------
@@ -259,7 +274,8 @@ def active_contact_resolution(
     Satisfy's definition (after the "ACR" of the seed documents):
     ``ACR(agent) = (evaluable contacts of the agent with no contact from the same
     customer within N days) / (evaluable contacts of the agent)``; evaluable
-    excludes unidentified customers and right-censored contacts.
+    excludes unidentified customers and right-censored contacts (window not wholly
+    observed).
 
     Examples
     --------

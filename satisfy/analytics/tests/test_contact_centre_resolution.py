@@ -33,11 +33,30 @@ def test_contacts_near_the_end_without_a_repeat_are_censored():
     assert np.isnan(flags[1])
 
 
-def test_a_repeat_seen_before_the_end_is_not_censored():
+def test_a_repeat_seen_near_the_end_is_censored_too():
+    # the first contact's 3-day window (days 9-12) is not wholly observed: keeping
+    # it because its repeat happens to be seen would bias the repeat rate upwards
     flags = repeat_contact_flags(
         ["a", "a"], [9 * DAY, 9.5 * DAY], window_days=3, data_end_seconds=10 * DAY
     )
-    assert flags[0] == 1.0
+    assert np.isnan(flags).all()
+
+
+def test_the_end_of_the_data_does_not_change_any_kept_flag():
+    # Cutting the data at day 40 keeps exactly the contacts whose window ends by
+    # then, each with the flag the full 60 days give it: no bias from the cut.
+    rng = np.random.default_rng(4)
+    customers = rng.integers(0, 300, 3000).astype(str)
+    times = rng.uniform(0, 60 * DAY, 3000)
+    full = repeat_contact_flags(customers, times, window_days=7)
+    seen = times <= 40 * DAY
+    cut = repeat_contact_flags(
+        customers[seen], times[seen], window_days=7, data_end_seconds=40 * DAY
+    )
+    whole = times[seen] + 7 * DAY <= 40 * DAY
+    assert np.isnan(cut[~whole]).all()
+    assert np.array_equal(cut[whole], full[seen][whole])
+    assert 0 < np.nanmean(cut) < 1
 
 
 def test_unidentified_customers_are_not_evaluable():
