@@ -324,8 +324,11 @@ def find_overlaps(agents: Any, starts: Any, ends: Any) -> tuple[IntArray, IntArr
     is_new_max = np.r_[True, shifted[1:] >= running[:-1]]
     holder = np.maximum.accumulate(np.where(is_new_max, np.arange(n), 0))
     same = np.r_[False, code[1:] == code[:-1]]
-    prev_end = np.r_[-np.inf, running[:-1]] - code * span + base
-    later = np.flatnonzero(same & (ss < prev_end))
+    # Compare in the shifted space: equal times shift to equal values, so records
+    # that touch never count as overlapping (overlaps far below a millisecond
+    # may go unnoticed in very long files).
+    shifted_start = code * span + (ss - base)
+    later = np.flatnonzero(same & (shifted_start < np.r_[-np.inf, running[:-1]]))
     earlier = holder[later - 1]
     return order[later].astype(np.int64), order[earlier].astype(np.int64)
 
