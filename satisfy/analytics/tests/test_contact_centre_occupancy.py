@@ -251,3 +251,14 @@ def test_find_overlaps_pairs_each_record_with_the_one_it_overlaps():
         (1, 0),
         (2, 0),
     ]
+
+
+def test_touching_records_at_epoch_scale_with_fractions_do_not_overlap():
+    # boundaries shared by two records, computed once, at epoch magnitudes
+    t0 = 1_709_539_200.0 + np.cumsum(np.full(200, 37.3))
+    agents = np.repeat(["A", "B"], 100)
+    starts = np.r_[t0[:99], 0.0, t0[100:199], 0.0]
+    ends = np.r_[t0[1:100], 1.0, t0[101:200], 1.0]
+    check_state_intervals(agents, starts, ends)
+    later, _earlier = find_overlaps(agents, starts, ends)
+    assert later.size == 0
