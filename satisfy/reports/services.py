@@ -97,11 +97,19 @@ def render_report(
             out, responses=responses, columns=columns, total=total, progress=progress
         )
         return RenderResult(out, written, written, total)
+    responses, total = (
+        exports.raw_source(user, survey, filters)
+        if fmt == "xlsx" and with_raw
+        else (None, 0)
+    )
+    if progress is not None and total:
+        progress(0, total)  # the row count is known while the analyses run
     dash = build_dashboard(user=user, survey=survey, filters=filters, with_funnel=False)
+    analysis = exports.build_analysis(
+        user=user, survey=survey, filters=filters, definition=definition
+    )
+    notes = list(analysis.notes)
     if fmt == "xlsx":
-        responses, total = (
-            exports.raw_source(user, survey, filters) if with_raw else (None, 0)
-        )
         written = exports.write_xlsx(
             out,
             dash,
@@ -109,11 +117,12 @@ def render_report(
             columns=exports.data_columns(definition),
             total=total,
             progress=progress,
+            analysis=analysis,
         )
-        return RenderResult(out, written, written, total)
+        return RenderResult(out, written, written, total, notes)
     if fmt == "pdf":
-        return RenderResult(out, exports.write_pdf(out, dash))
-    return RenderResult(out, exports.write_docx(out, dash))
+        return RenderResult(out, exports.write_pdf(out, dash, analysis), notes=notes)
+    return RenderResult(out, exports.write_docx(out, dash, analysis), notes=notes)
 
 
 def start_export(
