@@ -412,6 +412,13 @@ def test_chinese_pdf_with_the_driver_section(alice, dataset, tmp_path):
     if exports.find_cjk_font() is None:
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
     filters = _filters(dataset)
+    # an English report first: its font subset must not be reused for the next one
+    # (reportlab keeps the first font registered under a name or face)
+    first = tmp_path / "en.pdf"
+    render_report(
+        user=alice, survey=dataset.survey, filters=filters, fmt="pdf", out=first
+    )
+    assert "服务很好" in _pdf_text(first)
     out = tmp_path / "zh.pdf"
     with translation.override("zh-hans"):
         render_report(
@@ -422,3 +429,4 @@ def test_chinese_pdf_with_the_driver_section(alice, dataset, tmp_path):
     text = _pdf_text(out)
     assert heading in text  # drawn with the embedded CJK subset
     assert "服务很好" in text
+    assert "总体满意度" in text  # the translated outcome in the drivers' summary
