@@ -45,6 +45,7 @@ DJANGO_COMMANDS: dict[str, str] = {
     "send_report_packs": "render and email scheduled report packs",
     "rebuild_rollups": "rebuild the dashboard summaries from the answers",
     "check_rollups": "check the dashboard summaries against the answers",
+    "rebuild_interaction_rollups": "rebuild the contact-centre KPI rollups from the calls",
 }
 
 USAGE = """usage: satisfy COMMAND [options]

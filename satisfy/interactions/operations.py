@@ -1,6 +1,7 @@
 """The operations report: what the dashboard and the KPI API show, computed once.
 
-Scoped interactions → SQL summaries (``queries``) → the library's ``queue_kpis``,
+Scoped interactions (a ``queries.Selection``: the KPI rollups answer; or a queryset:
+the raw rows) → SQL summaries (``queries``) → the library's ``queue_kpis``,
 ``staffing_by_interval`` and repeat-contact functions → plain rows for a template
 or JSON.
 """
@@ -11,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from satisfy.analytics.contact_centre import (
@@ -106,19 +106,27 @@ def _rows(
 
 
 def operations_report(
-    interactions: QuerySet[Interaction],
+    interactions: queries.Source,
     *,
     period: Period,
     settings: Settings | None = None,
     with_resolution: bool = True,
 ) -> OperationsReport:
-    """Everything the operations dashboard shows for interactions in one period."""
+    """Everything the operations dashboard shows for interactions in one period.
+
+    Given a ``queries.Selection`` the queue figures come from the KPI rollups
+    whenever they can answer (see ``rollups``); FCR and ACR read the raw rows.
+    """
     s = settings or Settings()
     common: dict[str, Any] = {
         "answer_within_seconds": s.answer_within_seconds,
         "short_abandon_seconds": s.short_abandon_seconds,
     }
-    rows = queries.in_period(interactions, period)
+    rows: queries.Source = (
+        interactions.with_period(period)
+        if isinstance(interactions, queries.Selection)
+        else queries.in_period(interactions, period)
+    )
     by_day = queries.queue_summaries(rows, by=("day",), **common)
     total_summary = queries.merge_summaries(by_day.values(), **common)
     total = queue_kpis(total_summary)
@@ -253,7 +261,7 @@ def kpis_json(k: QueueKpis) -> dict[str, Any]:
     }
 
 
-def default_period(interactions: QuerySet[Interaction], days: int = 28) -> Period:
+def default_period(interactions: queries.Source, days: int = 28) -> Period:
     """The last ``days`` days with data in scope (today when there is none)."""
     found = queries.data_range(interactions)
     if found is None:

@@ -1,11 +1,15 @@
 """Reads of the interactions app: scoped interactions and the KPI summaries behind them.
 
-Every read starts from :func:`interactions_for_user`. Queue KPIs come from one
+Every read starts from :func:`interactions_for_user` (a queryset) or a
+:class:`Selection` (the same scope and filters, as data). Queue KPIs come from one
 aggregate query per grouping: SQL adds up the counts and sums of the library's
 mergeable ``QueueSummary`` (``COUNT … FILTER``, ``SUM``), and
 ``satisfy.analytics.contact_centre.queue_kpis`` turns each summary into the
 reported figures, so a page, the API and ``satisfy kpi`` on the same file agree.
-Repeat contacts, ACR and the satisfaction link hand plain columns to the library.
+Given a ``Selection``, :func:`queue_summaries` and :func:`outcome_counts` read the
+interaction rollups (``satisfy.interactions.rollups``) when they can answer, and the
+raw rows otherwise, with the same result. Repeat contacts, ACR and the satisfaction
+link hand plain columns to the library.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     CharField,
     Count,
     DateField,
@@ -38,13 +43,14 @@ from django.db.models.functions import (
     ExtractHour,
     ExtractIsoWeekDay,
     ExtractMinute,
+    Round,
     TruncDate,
 )
 from django.http import Http404
 from django.utils import timezone
 
 from satisfy.accounts.models import User
-from satisfy.accounts.queries import scope_for_user
+from satisfy.accounts.queries import Scope, scope_for_user
 from satisfy.analytics.contact_centre import (
     AgentResolution,
     QueueSummary,
@@ -56,8 +62,19 @@ from satisfy.interactions.models import Interaction
 
 Outcome = Interaction.Outcome
 QUEUE_OUTCOMES = (Outcome.ANSWERED, Outcome.ABANDONED_QUEUE)
-#: Grouping keys of :func:`queue_summaries`.
-GROUP_KEYS = ("day", "hour", "minute", "weekday", "queue", "channel", "unit", "agent")
+#: Grouping keys of :func:`queue_summaries`. ``slot`` is the start (minutes since
+#: midnight) of the 15-minute slot an interaction arrived in.
+GROUP_KEYS = (
+    "day",
+    "hour",
+    "minute",
+    "slot",
+    "weekday",
+    "queue",
+    "channel",
+    "unit",
+    "agent",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +106,75 @@ def interactions_for_user(user: User) -> QuerySet[Interaction]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which interactions a report reads, as data rather than as a queryset.
+
+    ``scope`` (None: every interaction, for commands and benchmarks), an optional
+    ``period`` of local days, a unit subtree, a queue and a channel. The filter of
+    :meth:`q` names fields that both ``Interaction`` and the rollup tables have
+    (``unit__path``, ``agent_id``, ``queue``, ``channel``), so the rollups can
+    answer exactly what the raw rows would.
+    """
+
+    scope: Scope | None = None
+    period: Period | None = None
+    unit_path: str = ""
+    queue: str = ""
+    channel: str = ""
+
+    @classmethod
+    def for_user(cls, user: User, **filters: Any) -> Selection:
+        return cls(scope=scope_for_user(user), **filters)
+
+    @property
+    def sees_nothing(self) -> bool:
+        return self.scope is not None and self.scope.sees_nothing
+
+    @property
+    def needs_agent(self) -> bool:
+        """True when the scope includes an agent's own interactions (agent_id)."""
+        return self.scope is not None and bool(self.scope.agent_ids)
+
+    def with_period(self, period: Period | None) -> Selection:
+        return Selection(self.scope, period, self.unit_path, self.queue, self.channel)
+
+    def q(self) -> Q:
+        """The filter (without the period) on fields of interactions and rollups."""
+        if self.sees_nothing:
+            return Q(pk__in=[])
+        q = Q()
+        if self.scope is not None:
+            q &= self.scope.results_q(
+                unit_path_field="unit__path", agent_field="agent_id"
+            )
+        if self.unit_path:
+            q &= Q(unit__path__startswith=self.unit_path)
+        if self.queue:
+            q &= Q(queue=self.queue)
+        if self.channel:
+            q &= Q(channel=self.channel)
+        return q
+
+    def interactions(self) -> QuerySet[Interaction]:
+        """The raw interactions selected (in the period, when there is one)."""
+        if self.sees_nothing:
+            return Interaction.objects.none()
+        rows = Interaction.objects.filter(self.q())
+        return in_period(rows, self.period) if self.period is not None else rows
+
+
+Source: TypeAlias = "QuerySet[Interaction] | Selection"
+
+
+def _raw(interactions: Source) -> QuerySet[Interaction]:
+    return (
+        interactions.interactions()
+        if isinstance(interactions, Selection)
+        else interactions
+    )
+
+
 def get_interaction_for_user(user: User, external_id: str) -> Interaction:
     """One interaction, or 404 when it does not exist or is outside the scope."""
     found = (
@@ -110,9 +196,11 @@ def in_period(
     return interactions.filter(arrived_at__gte=start, arrived_at__lt=end)
 
 
-def data_range(interactions: QuerySet[Interaction]) -> Period | None:
+def data_range(interactions: Source) -> Period | None:
     """The first and last day with an interaction (current time zone), or None."""
-    found = interactions.aggregate(first=Min("arrived_at"), last=Max("arrived_at"))
+    found = _raw(interactions).aggregate(
+        first=Min("arrived_at"), last=Max("arrived_at")
+    )
     if found["first"] is None:
         return None
     tz = timezone.get_current_timezone()
@@ -177,6 +265,10 @@ def _key_expression(key: str) -> Any:
         return (
             ExtractHour("arrived_at") if key == "hour" else ExtractMinute("arrived_at")
         )
+    if key == "slot":
+        hour = Cast(_key_expression("hour"), IntegerField())
+        minute = Cast(_key_expression("minute"), IntegerField())
+        return (hour * Value(60) + minute) / Value(15) * Value(15)
     if key == "weekday":
         return ExtractIsoWeekDay("arrived_at")
     if key == "unit":
@@ -186,32 +278,65 @@ def _key_expression(key: str) -> Any:
     return F(key)
 
 
+def milliseconds(expression: Any) -> Any:
+    """A duration in seconds as whole milliseconds, in SQL (for exact sums).
+
+    Summing floats gives results that depend on the order of the rows; summing
+    rounded integers does not, so every grouping and the rollups agree exactly.
+    """
+    return Cast(Round(expression * Value(1000.0)), BigIntegerField())
+
+
+def handle_expression() -> Any:
+    """Talk + hold + after-call work, NULLs as 0, in SQL."""
+    zero = Value(0.0)
+    return (
+        Coalesce("talk_seconds", zero, output_field=FloatField())
+        + Coalesce("hold_seconds", zero, output_field=FloatField())
+        + Coalesce("after_call_work_seconds", zero, output_field=FloatField())
+    )
+
+
 def queue_summaries(
-    interactions: QuerySet[Interaction],
+    interactions: Source,
     *,
     by: Sequence[str] = (),
     answer_within_seconds: float = 20.0,
     short_abandon_seconds: float | None = None,
+    use_rollups: bool = True,
 ) -> dict[tuple[Any, ...], QueueSummary]:
     """One ``QueueSummary`` per group of offered interactions, from one SQL query.
 
+    Given a :class:`Selection`, the interaction rollups answer when they can (see
+    ``rollups.rollup_summaries``: thresholds among the kept ones, no ``minute``
+    grouping, …) and the raw rows otherwise; both give the same summaries.
     Only answered and abandoned-in-queue interactions are offered calls (IVR
     abandons and callbacks are left out; count them with :func:`outcome_counts`).
     Grouping by ``agent`` adds the source's ``agent_key`` to the key:
     ``(agent_id, agent_key)``. The fields match ``summarise_queue_by_group`` on the
     same calls: a NULL wait counts as 0; NULL talk, hold or after-call work as 0
     in the handling time; NULL transfers or escalation are outside those bases.
+    Wait and handling sums are added in whole milliseconds (exact in any order).
     """
     for key in by:
         if key not in GROUP_KEYS:
             raise ValueError(f"unknown grouping {key!r}; use some of {GROUP_KEYS}")
+    if isinstance(interactions, Selection):
+        if use_rollups:
+            from satisfy.interactions.rollups import rollup_summaries
+
+            rolled = rollup_summaries(
+                interactions,
+                by=by,
+                answer_within_seconds=answer_within_seconds,
+                short_abandon_seconds=short_abandon_seconds,
+            )
+            if rolled is not None:
+                return rolled
+        interactions = interactions.interactions()
     t = float(answer_within_seconds)
     wait = Coalesce("wait_seconds", Value(0.0), output_field=FloatField())
-    handle = (
-        Coalesce("talk_seconds", Value(0.0), output_field=FloatField())
-        + Coalesce("hold_seconds", Value(0.0), output_field=FloatField())
-        + Coalesce("after_call_work_seconds", Value(0.0), output_field=FloatField())
-    )
+    handle = handle_expression()
     rows = interactions.filter(outcome__in=QUEUE_OUTCOMES).annotate(_w=wait)
     names: list[str] = []
     for key in by:
@@ -235,9 +360,9 @@ def queue_summaries(
         else Value(0),
         "answered_within": Count("pk", filter=answered & Q(_w__lte=t)),
         "abandoned_within": Count("pk", filter=abandoned & Q(_w__lte=t)),
-        "wait_answered": Sum("_w", filter=answered),
-        "wait_abandoned": Sum("_w", filter=abandoned),
-        "handle": Sum(handle, filter=answered),
+        "wait_answered": Sum(milliseconds(F("_w")), filter=answered),
+        "wait_abandoned": Sum(milliseconds(F("_w")), filter=abandoned),
+        "handle": Sum(milliseconds(handle), filter=answered),
         "talk_known": Count("talk_seconds"),
         "hold_known": Count("hold_seconds"),
         "acw_known": Count("after_call_work_seconds"),
@@ -246,8 +371,17 @@ def queue_summaries(
         "escalation_base": Count("pk", filter=answered & Q(is_escalated__isnull=False)),
         "escalated": Count("pk", filter=answered & Q(is_escalated=True)),
     }
-    result = rows.values(*names).annotate(**aggregates).order_by()
-    found = list(result)
+    if names:
+        found = list(rows.values(*names).annotate(**aggregates).order_by())
+    else:
+        # values() without fields would group by every column: one row per call
+        total = rows.aggregate(
+            **{k: v for k, v in aggregates.items() if not isinstance(v, Value)}
+        )
+        total.setdefault("short", 0)
+        found = (
+            [total] if total["answered"] + total["abandoned"] + total["short"] else []
+        )
     present = tuple(
         component
         for component, column in (
@@ -268,10 +402,10 @@ def queue_summaries(
             short_abandons=int(r["short"]),
             answered_within=r["answered_within"],
             abandoned_within=r["abandoned_within"],
-            wait_seconds_answered_sum=float(r["wait_answered"] or 0.0),
-            wait_seconds_abandoned_sum=float(r["wait_abandoned"] or 0.0),
+            wait_seconds_answered_sum=int(r["wait_answered"] or 0) / 1000.0,
+            wait_seconds_abandoned_sum=int(r["wait_abandoned"] or 0) / 1000.0,
             handled=r["answered"] if present else 0,
-            handle_seconds_sum=float(r["handle"] or 0.0) if present else 0.0,
+            handle_seconds_sum=int(r["handle"] or 0) / 1000.0 if present else 0.0,
             aht_components=present,
             transfer_base=r["transfer_base"],
             transferred=r["transferred"],
@@ -298,40 +432,52 @@ def merge_summaries(
 
 
 def interval_summaries(
-    interactions: QuerySet[Interaction],
+    interactions: Source,
     *,
     interval_minutes: int = 30,
     by_day: bool = False,
     answer_within_seconds: float = 20.0,
     short_abandon_seconds: float | None = None,
+    use_rollups: bool = True,
 ) -> dict[tuple[Any, ...], QueueSummary]:
     """Summaries per time-of-day interval (minutes since midnight), optionally per day.
 
-    Keys are ``(start_minute,)`` or ``(day, start_minute)``; minute-level groups
-    from SQL are merged here, which works the same on every database.
+    Keys are ``(start_minute,)`` or ``(day, start_minute)``; 15-minute groups from
+    SQL (or the rollups) are merged here, which works the same on every database.
     """
     if interval_minutes not in (15, 30, 60):
         raise ValueError(
             f"interval_minutes must be 15, 30 or 60, got {interval_minutes!r}"
         )
-    by = ("day", "hour", "minute") if by_day else ("hour", "minute")
+    by = ("day", "slot") if by_day else ("slot",)
     fine = queue_summaries(
         interactions,
         by=by,
         answer_within_seconds=answer_within_seconds,
         short_abandon_seconds=short_abandon_seconds,
+        use_rollups=use_rollups,
     )
     out: dict[tuple[Any, ...], QueueSummary] = {}
     for fine_key, summary in fine.items():
-        hour, minute = int(fine_key[-2]), int(fine_key[-1])
-        start = (hour * 60 + minute) // interval_minutes * interval_minutes
+        start = int(fine_key[-1]) // interval_minutes * interval_minutes
         new_key = (fine_key[0], start) if by_day else (start,)
         out[new_key] = out[new_key] + summary if new_key in out else summary
     return dict(sorted(out.items()))
 
 
-def outcome_counts(interactions: QuerySet[Interaction]) -> dict[str, int]:
-    """Interactions per outcome (IVR abandons and callbacks included)."""
+def outcome_counts(interactions: Source, *, use_rollups: bool = True) -> dict[str, int]:
+    """Interactions per outcome (IVR abandons and callbacks included).
+
+    A :class:`Selection` is counted from the rollups when they can answer.
+    """
+    if isinstance(interactions, Selection):
+        if use_rollups:
+            from satisfy.interactions.rollups import rollup_outcome_counts
+
+            counted = rollup_outcome_counts(interactions)
+            if counted is not None:
+                return counted
+        interactions = interactions.interactions()
     rows = interactions.values("outcome").annotate(n=Count("pk")).order_by()
     return {r["outcome"]: r["n"] for r in rows}
 
@@ -356,7 +502,7 @@ class ResolutionReport:
 
 
 def resolution_report(
-    interactions: QuerySet[Interaction],
+    interactions: Source,
     *,
     period: Period,
     window_days: float = 7.0,
@@ -368,6 +514,11 @@ def resolution_report(
     before the last stored contact are in the base (so the last ``window_days`` of
     data have no FCR yet).
     """
+    interactions = _raw(
+        interactions.with_period(None)
+        if isinstance(interactions, Selection)
+        else interactions
+    )
     start, end = period.bounds()
     rows = (
         interactions.filter(
@@ -426,6 +577,8 @@ __all__ = [
     "QUEUE_OUTCOMES",
     "Period",
     "ResolutionReport",
+    "Selection",
+    "Source",
     "data_range",
     "get_interaction_for_user",
     "in_period",

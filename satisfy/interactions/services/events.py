@@ -1,8 +1,9 @@
 """Live interaction events from a telephony, chat or CRM system.
 
-Each event creates or updates one interaction (by ``external_id``); an ``ended``
-or ``abandoned`` event also hands the interaction to the post-contact survey
-trigger (``satisfy.distribution.services.register_interaction_end``).
+Each event creates or updates one interaction (by ``external_id``) and queues its
+day for the KPI rollups (``rollups.mark_changed``); an ``ended`` or ``abandoned``
+event also hands the interaction to the post-contact survey trigger
+(``satisfy.distribution.services.register_interaction_end``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 
 from satisfy.customers.models import Customer
 from satisfy.interactions.models import Interaction
+from satisfy.interactions.rollups import mark_changed
 from satisfy.org.models import Agent, OrgUnit
 
 #: Event name -> the timestamp field it sets.
@@ -151,6 +153,7 @@ def record_interaction_event(*, event: InteractionEvent) -> tuple[Interaction, b
         .first()
     )
     created = interaction is None
+    arrived_before = None if interaction is None else interaction.arrived_at
     if interaction is None:
         interaction = Interaction(
             external_id=event.external_id,
@@ -204,6 +207,9 @@ def record_interaction_event(*, event: InteractionEvent) -> tuple[Interaction, b
             setattr(interaction, name, value)
     _derive(interaction, event)
     interaction.save()
+    # The KPI rollups of the day (and of the former day, if the arrival moved) are
+    # recomputed by the next fold, before any rollup read.
+    mark_changed(arrived_before, interaction.arrived_at)
     return interaction, created
 
 

@@ -3,7 +3,9 @@
 The parsers in ``satisfy.formats`` turn a file into validated ``InteractionRecords``;
 this module checks what only the database knows (units, agents, customers, external
 ids already stored), then inserts every record in one transaction: PostgreSQL
-``COPY`` through psycopg, batched ``executemany`` elsewhere. Nothing is half-imported.
+``COPY`` through psycopg, batched ``executemany`` elsewhere. The same transaction
+rebuilds the KPI rollups of the local days the file touched
+(``rollups.rebuild_days``). Nothing is half-imported.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import io
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,7 @@ from satisfy.formats.interactions_csv import (
     RowIssue,
 )
 from satisfy.interactions.models import Interaction, InteractionImport
+from satisfy.interactions.rollups import rebuild_days
 from satisfy.org.models import Agent, OrgUnit
 
 #: ``progress(done, total)`` after each batch written.
@@ -382,6 +385,25 @@ def _insert_batches(frame: pd.DataFrame, progress: Progress | None) -> None:
                 progress(min(start + BATCH_SIZE, total), total)
 
 
+def _local_days(utc_text: pd.Series) -> list[date]:
+    """The days in ``settings.TIME_ZONE`` of the stored (UTC text) arrival times.
+
+    Read per UTC hour (its first and last second), which is cheap on a million rows
+    and covers zones whose offset is not a whole hour.
+    """
+    hours = pd.to_datetime(
+        pd.Series(utc_text.dropna().str[:13].unique(), dtype=object) + ":00:00",
+        utc=True,
+    )
+    if not len(hours):
+        return []
+    zone = str(timezone.get_default_timezone())
+    ends = hours + pd.Timedelta(seconds=3599)
+    return sorted(
+        {*hours.dt.tz_convert(zone).dt.date, *ends.dt.tz_convert(zone).dt.date}
+    )
+
+
 def import_interactions(
     *,
     records: InteractionRecords,
@@ -436,6 +458,7 @@ def import_interactions(
             _copy_postgres(frame, progress)
         else:
             _insert_batches(frame, progress)
+        rebuild_days(_local_days(frame["arrived_at"]))
         seconds = time.perf_counter() - started
         batch.seconds = seconds
         batch.save(update_fields=["seconds"])

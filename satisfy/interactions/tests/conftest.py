@@ -28,6 +28,7 @@ def shared_data() -> Path:
 def make_interaction(org: Org) -> Callable[..., Any]:
     """Create one interaction; by default an answered call in carol's team, by carol."""
     from satisfy.interactions.models import Interaction
+    from satisfy.interactions.rollups import mark_changed
 
     counter = {"n": 0}
 
@@ -47,7 +48,10 @@ def make_interaction(org: Org) -> Callable[..., Any]:
             "outcome": "answered",
         }
         values.update(fields)
-        return Interaction.objects.create(**values)
+        created = Interaction.objects.create(**values)
+        # Written outside the services: queue its day for the KPI rollups.
+        mark_changed(created.arrived_at)
+        return created
 
     return make
 

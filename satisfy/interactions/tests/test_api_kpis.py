@@ -116,3 +116,14 @@ def test_staffing_per_interval_uses_arrivals_and_aht(
 
 def test_anonymous_callers_get_401(client: Client) -> None:
     assert client.get(URL).status_code == 401
+
+
+def test_without_a_grouping_the_total_counts_every_call(
+    client: Client, alice: Any, calls: dict[str, list[Any]]
+) -> None:
+    # (an ungrouped raw query once grouped by every column: one call per "group")
+    body = _get(client, alice).json()
+
+    assert body["total"]["offered"] == 6
+    assert body["total"]["answered"] == 5
+    assert body["groups"] == []
