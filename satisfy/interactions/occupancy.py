@@ -244,6 +244,14 @@ class OccupancyReport:
     def at(self, minute: int) -> OccupancySummary:
         return self.by_interval.get(minute, _EMPTY)
 
+    @property
+    def hours(self) -> dict[str, float]:
+        """Handling and available time of the total, in hours (for the card)."""
+        return {
+            "handling": self.total.handling_seconds / 3600,
+            "available": self.total.available_seconds / 3600,
+        }
+
 
 def occupancy_report(
     states: QuerySet[AgentStateInterval], *, period: Period, interval_minutes: int
@@ -309,8 +317,15 @@ def occupancy_context(
     if occupancy is None:
         return {
             "occupancy": None,
-            "interval_rows": [(r, None) for r in report.intervals],
+            "interval_rows": [(r, None, None) for r in report.intervals],
         }
+    slot_seconds = report.settings.interval_minutes * 60 * report.days
+
+    def staffed(o: OccupancySummary) -> float:
+        # agents handling or available at any moment of the interval, on average
+        # over the same days as the plan's arrivals (comparable with "Agents needed")
+        return (o.handling_seconds + o.available_seconds) / slot_seconds
+
     labels = [r.label for r in report.intervals]
     chart = charts.chart(
         labels,
@@ -338,7 +353,10 @@ def occupancy_context(
     )
     return {
         "occupancy": occupancy,
-        "interval_rows": [(r, occupancy.at(r.start_minute)) for r in report.intervals],
+        "interval_rows": [
+            (r, occupancy.at(r.start_minute), staffed(occupancy.at(r.start_minute)))
+            for r in report.intervals
+        ],
         "occupancy_chart": chart,
     }
 

@@ -181,10 +181,13 @@ def test_alice_sees_occupancy_card_interval_column_and_agents(
     assert 'id="occupancy-card"' in html
     assert "Occupancy measured" in html
     assert "Occupancy per interval: planned and measured" in html
-    [(row, cell)] = [(r_, o) for r_, o in r.context["interval_rows"]]
+    [(row, cell, staffed)] = r.context["interval_rows"]
     assert row.label == "10:00"
     assert cell.occupancy == pytest.approx(2 / 3)
     assert cell.agents == 2
+    # 10:00–10:30: carol 1800 s handling or available, sam 1800 s, on 1 day
+    assert staffed == pytest.approx(2.0)
+    assert ">2.0<" in html
     assert ">0.667<" in html  # the measured column
     table = html[html.index('id="agent-occupancy"') :]
     table = table[: table.index("</table>")]
