@@ -817,14 +817,14 @@ def gap_section(report: GapReport) -> AnalysisSection:
 def index_section(report: IndexReport) -> AnalysisSection:
     """ECSI indices 0–100, R², path coefficients and block reliability, with n."""
     result = report.result
-    indices = [[name, value, r2, report.n] for name, value, r2 in report.rows]
+    indices = [[name, value, r2, report.n] for name, value, r2 in report.labelled_rows]
     paths = [
-        [key, value, result.effects[key].total if key in result.effects else None]
-        for key, value in result.paths.items()
+        [label, value, result.effects[key].total if key in result.effects else None]
+        for (label, value), key in zip(report.labelled_paths, result.paths, strict=True)
     ]
     reliability = [
         [
-            lv,
+            report.label(lv),
             rel.n_indicators,
             rel.alpha_raw,
             rel.composite_reliability,
@@ -1599,7 +1599,7 @@ def _path_chart(report: IndexReport) -> bytes:
         )
         index = result.index.get(lv)
         r2 = result.r2.get(lv)
-        text = f"{lv}\n{'—' if index is None else f'{index:.1f}'}"
+        text = f"{report.label(lv)}\n{'—' if index is None else f'{index:.1f}'}"
         if r2 is not None:
             text += f"\nR² {r2:.2f}"
         ax.text(x, y, text, ha="center", va="center", fontsize=8)

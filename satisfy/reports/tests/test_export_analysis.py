@@ -342,9 +342,10 @@ def test_index_model_sheet_and_documents(alice, make_survey, tmp_path):
         assert indices[name][3] == 40
     assert 0 < indices["Satisfaction"][1] < 100
     paths = {r[0]: r for r in _table(rows, "Path")}
-    assert set(paths) == set(report.result.paths)
+    # shown as people read them: "Quality → Satisfaction"
+    assert set(paths) == {k.replace(" -> ", " → ") for k in report.result.paths}
     for key, value in report.result.paths.items():
-        assert paths[key][1] == pytest.approx(value)
+        assert paths[key.replace(" -> ", " → ")][1] == pytest.approx(value)
     after_paths = rows[rows.index(next(r for r in rows if r[0] == "Path")) :]
     reliability = _table(after_paths, "Latent variable")
     alpha = {r[0]: r[2] for r in reliability}
@@ -356,7 +357,7 @@ def test_index_model_sheet_and_documents(alice, make_survey, tmp_path):
     text = _docx_text(docx)
     assert "Satisfaction index model (ECSI)" in text
     quality = report.result.path("Quality", "Satisfaction")
-    assert f"Quality -> Satisfaction | {quality:.3f}" in text
+    assert f"Quality → Satisfaction | {quality:.3f}" in text
     pdf = tmp_path / "i.pdf"
     render_report(user=alice, survey=survey, filters=filters, fmt="pdf", out=pdf)
     text = _pdf_text(pdf)
