@@ -431,3 +431,21 @@ def test_chinese_pdf_with_the_driver_section(alice, dataset, tmp_path):
     assert heading in text  # drawn with the embedded CJK subset
     assert "服务很好" in text
     assert "总体满意度" in text  # the translated outcome in the drivers' summary
+
+
+def test_the_report_command_says_which_analyses_were_left_out(alice, dataset, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "report",
+        survey=dataset.survey.slug,
+        format="xlsx",
+        out=str(tmp_path / "r.xlsx"),
+        stdout=out,
+    )
+    printed = out.getvalue()
+    assert printed.startswith(f"Wrote {tmp_path / 'r.xlsx'}")
+    assert "  Gaps: the survey has no expectation/perception questions." in printed

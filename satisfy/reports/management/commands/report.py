@@ -145,3 +145,5 @@ class Command(BaseCommand):
             else f"{result.rows} table rows"
         )
         self.stdout.write(f"Wrote {out} ({what}).")
+        for note in result.notes:
+            self.stdout.write(f"  {note}")
