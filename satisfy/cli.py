@@ -38,6 +38,7 @@ DJANGO_COMMANDS: dict[str, str] = {
     "create_api_token": "create a token for the JSON API (/api/v1)",
     "import_customers": "import customers from CSV or XLSX (all or nothing)",
     "import_interactions": "import a call log (Anonymous Bank format or CSV/XLSX)",
+    "import_agent_states": "import agent states (CSV/XLSX) for occupancy",
     "draw_sample": "draw a sample of customers or interactions for a wave",
     "launch_wave": "launch a wave: queue its invitations",
     "send_invitations": "send queued invitations now",
