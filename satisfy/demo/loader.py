@@ -23,6 +23,7 @@ from django.utils import timezone
 from satisfy.accounts.models import RoleAssignment, User
 from satisfy.customers.models import Customer
 from satisfy.demo import synth
+from satisfy.demo.agent_states import delete_agent_states, insert_agent_states
 from satisfy.demo.bulk import Timeline, delete_rows, ids_by_key, insert_rows
 from satisfy.demo.personas import (
     PERSONA_EMAIL_DOMAIN,
@@ -34,6 +35,7 @@ from satisfy.demo.personas import (
 from satisfy.distribution.codes import new_short_code, new_token
 from satisfy.distribution.models import Invitation
 from satisfy.interactions.models import Interaction
+from satisfy.interactions.rollups import rebuild_all as rebuild_interaction_rollups
 from satisfy.org.models import Agent, OrgUnit
 from satisfy.org.services import create_unit
 from satisfy.reports.rollups import rebuild_rollups
@@ -635,6 +637,7 @@ def build_demo(
     interaction_ids, interaction_units = _interactions(
         data, timeline, units, agents, customer_ids, clock
     )
+    clock.step("agent states", insert_agent_states(data, timeline, units, agents))
     invitations = _invitations(
         data,
         timeline,
@@ -652,6 +655,9 @@ def build_demo(
     # The bulk rows skipped responses.services, which keeps the dashboard's rollups.
     rollups = rebuild_rollups(survey_ids=[survey.pk])
     clock.step("dashboard rollups", rollups.detail_rows + rollups.unit_rows)
+    # The bulk interactions skipped the importer, which keeps the KPI rollups.
+    kpi_rollups = rebuild_interaction_rollups()
+    clock.step("KPI rollups", kpi_rollups.rows + kpi_rollups.agent_rows)
     sample = sample_invitation(now=moment)
     return DemoSummary(
         counts=demo_counts(),
@@ -707,6 +713,7 @@ def _delete_rows(clock: _Clock) -> None:
         )
     )
     delete_rows(Customer.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX))
+    delete_agent_states(tree)
     clock.step("removed interactions")
     User.objects.filter(
         username__in=[p.username for p in PERSONAS],

@@ -21,6 +21,7 @@ from satisfy.accounts.queries import scope_for_user
 from satisfy.analytics.contact_centre import queue_kpis
 from satisfy.interactions import queries
 from satisfy.interactions.models import Interaction
+from satisfy.interactions.occupancy import occupancy_api
 from satisfy.interactions.operations import Settings, kpis_json, operations_report
 from satisfy.interactions.satisfaction import satisfaction_link
 from satisfy.interactions.services import (
@@ -194,17 +195,16 @@ class KpiQuery(Schema):
     short_abandon_seconds: float | None = Field(default=None, ge=0)
 
 
-def _scoped(user: User, unit: int | None, queue: str | None) -> Any:
-    rows = queries.interactions_for_user(user)
-    if unit is not None:
-        found = get_unit_for_user(user, unit)
-        rows = rows.filter(unit__path__startswith=found.path)
-    if queue:
-        rows = rows.filter(queue=queue)
-    return rows
+def _scoped(user: User, unit: int | None, queue: str | None) -> queries.Selection:
+    """The user's interactions, in a unit subtree and a queue when asked (404 for a
+    unit outside the scope); the KPI rollups answer reads of such a selection."""
+    unit_path = get_unit_for_user(user, unit).path if unit is not None else ""
+    return queries.Selection.for_user(user, unit_path=unit_path, queue=queue or "")
 
 
-def _period(rows: Any, start: date | None, end: date | None) -> queries.Period:
+def _period(
+    rows: queries.Source, start: date | None, end: date | None
+) -> queries.Period:
     if start is not None and end is not None:
         if end < start:
             raise _invalid("end", "end is before start", "query")
@@ -242,21 +242,20 @@ def kpis(request: HttpRequest, params: Query[KpiQuery]) -> dict[str, Any]:
         raise _invalid(
             "by", f"unknown grouping {', '.join(bad)}; use {sorted(allowed)}", "query"
         )
-    rows = _scoped(user, params.unit, params.queue)
-    period = _period(rows, params.start, params.end)
-    rows = queries.in_period(rows, period)
+    selected = _scoped(user, params.unit, params.queue)
+    period = _period(selected, params.start, params.end)
+    rows = selected.with_period(period)
     common: dict[str, Any] = {
         "answer_within_seconds": params.answer_within_seconds,
         "short_abandon_seconds": params.short_abandon_seconds,
     }
     sql_keys = [k for k in keys if k != "interval"]
     if "interval" in keys:
-        fine = queries.queue_summaries(rows, by=(*sql_keys, "hour", "minute"), **common)
+        fine = queries.queue_summaries(rows, by=(*sql_keys, "slot"), **common)
         merged: dict[tuple[Any, ...], Any] = {}
         for key, summary in fine.items():
-            start = (int(key[-2]) * 60 + int(key[-1])) // params.interval_minutes
-            start *= params.interval_minutes
-            new = (*key[:-2], f"{start // 60:02d}:{start % 60:02d}")
+            start = int(key[-1]) // params.interval_minutes * params.interval_minutes
+            new = (*key[:-1], f"{start // 60:02d}:{start % 60:02d}")
             merged[new] = merged[new] + summary if new in merged else summary
         groups = merged
         names = [*(k if k != "agent" else "agent" for k in sql_keys), "interval"]
@@ -279,6 +278,9 @@ def kpis(request: HttpRequest, params: Query[KpiQuery]) -> dict[str, Any]:
             "callback": outcomes.get(Interaction.Outcome.CALLBACK, 0),
         },
         "total": kpis_json(queue_kpis(total)),
+        "occupancy": occupancy_api(
+            user, params.unit, period, keys, params.interval_minutes
+        ),
         "by": names if keys else [],
         "groups": [
             {

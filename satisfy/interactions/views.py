@@ -14,6 +14,7 @@ from satisfy.accounts.queries import scope_for_user
 from satisfy.interactions import charts, queries
 from satisfy.interactions.forms import LinkFilterForm, OperationsFilterForm
 from satisfy.interactions.models import Interaction, InteractionImport
+from satisfy.interactions.occupancy import occupancy_context
 from satisfy.interactions.operations import (
     SERVICE_LEVEL_VARIANT,
     Settings,
@@ -88,13 +89,13 @@ def operations(request: HttpRequest) -> HttpResponse:
     data: dict[str, Any] = (
         form.cleaned_data if request.GET else {"channel": initial_channel}
     )
-    rows = scoped
-    if data.get("channel"):
-        rows = rows.filter(channel=data["channel"])
-    if data.get("unit") is not None:
-        rows = rows.filter(unit__path__startswith=data["unit"].path)
-    if data.get("queue"):
-        rows = rows.filter(queue=data["queue"])
+    # A selection rather than a queryset: the KPI rollups can answer it.
+    rows = queries.Selection.for_user(
+        user,
+        channel=data.get("channel") or "",
+        unit_path=data["unit"].path if data.get("unit") is not None else "",
+        queue=data.get("queue") or "",
+    )
     fallback = default_period(rows)
     period = queries.Period(
         data.get("start") or fallback.start, data.get("end") or fallback.end
@@ -110,6 +111,11 @@ def operations(request: HttpRequest) -> HttpResponse:
     report = operations_report(rows, period=period, settings=settings)
     labels = [r.label for r in report.intervals]
     every = max(1, -(-len(labels) // 12))  # at most 12 labels on the axis
+    context.update(
+        occupancy_context(
+            user, unit=data.get("unit"), period=period, report=report, every=every
+        )
+    )
     context.update(
         {
             "report": report,
