@@ -7,6 +7,7 @@ Formulas and references: ``docs/metrics.md``, "Intervals".
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -49,7 +50,14 @@ def z_value(alpha: float) -> float:
     >>> round(z_value(0.05), 6)
     1.959964
     """
-    return float(stats.norm.ppf(1.0 - check_alpha(alpha) / 2.0))
+    return _z_value(check_alpha(alpha))
+
+
+@functools.lru_cache(maxsize=64)
+def _z_value(alpha: float) -> float:
+    # SciPy's ppf costs ~50 µs a call; a table of thousands of groups asks for the same
+    # few alphas again and again.
+    return float(stats.norm.ppf(1.0 - alpha / 2.0))
 
 
 def wilson_interval(
