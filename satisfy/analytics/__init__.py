@@ -230,6 +230,7 @@ from satisfy.analytics.ops_link import (  # noqa: E402
     nps_effect,
     share_by_group,
     share_effect,
+    wait_bucket_labels,
     wait_buckets,
 )
 from satisfy.analytics.staffing import (  # noqa: E402
@@ -267,5 +268,6 @@ __all__ += [
     "staffing_by_interval",
     "summarise_queue",
     "summarise_queue_by_group",
+    "wait_bucket_labels",
     "wait_buckets",
 ]

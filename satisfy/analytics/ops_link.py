@@ -195,6 +195,56 @@ def describe_duration(seconds: float, *, ngettext: NGettext = english_plural) ->
     return template % {"value": text}
 
 
+def _wait_edges(edges: Sequence[float]) -> list[float]:
+    e = [float(x) for x in edges]
+    if not e or any(b <= a for a, b in itertools.pairwise(e)) or e[0] <= 0:
+        raise ValueError(f"edges must be positive and increasing, got {list(edges)!r}.")
+    return e
+
+
+def wait_bucket_labels(
+    edges: Sequence[float] = DEFAULT_WAIT_EDGES_SECONDS,
+    *,
+    gettext: Gettext = english,
+    ngettext: NGettext = english_plural,
+) -> list[str]:
+    """The labels of :func:`wait_buckets`, shortest wait first, in a language.
+
+    The English labels are the group keys; a caller shows the translated label of
+    the same position.
+
+    Examples
+    --------
+    >>> wait_bucket_labels([60, 300])
+    ['up to 1 minute', '1 to 5 minutes', 'over 5 minutes']
+    """
+    e = _wait_edges(edges)
+
+    def between(lo: float, hi: float) -> str:
+        # the same unit on both sides is said once: "2 to 5 minutes"
+        number, unit = _duration_parts(lo)
+        low = (
+            number
+            if unit == _duration_parts(hi)[1]
+            else describe_duration(lo, ngettext=ngettext)
+        )
+        return gettext("%(low)s to %(high)s") % {
+            "low": low,
+            "high": describe_duration(hi, ngettext=ngettext),
+        }
+
+    labels = [
+        gettext("up to %(duration)s")
+        % {"duration": describe_duration(e[0], ngettext=ngettext)}
+    ]
+    labels += [between(lo, hi) for lo, hi in itertools.pairwise(e)]
+    labels.append(
+        gettext("over %(duration)s")
+        % {"duration": describe_duration(e[-1], ngettext=ngettext)}
+    )
+    return labels
+
+
 def wait_buckets(
     wait_seconds: Any, *, edges: Sequence[float] = DEFAULT_WAIT_EDGES_SECONDS
 ) -> npt.NDArray[np.object_]:
@@ -211,6 +261,8 @@ def wait_buckets(
     Returns
     -------
     numpy.ndarray of str
+        English labels: they are group keys (the web app sorts and serves them and
+        shows :func:`wait_bucket_labels` in the user's language).
 
     Examples
     --------
@@ -218,20 +270,8 @@ def wait_buckets(
     ['up to 30 seconds', '30 seconds to 1 minute', '2 to 5 minutes', 'over 5 minutes']
     """
     waits = _numbers("wait_seconds", wait_seconds)
-    e = [float(x) for x in edges]
-    if not e or any(b <= a for a, b in itertools.pairwise(e)) or e[0] <= 0:
-        raise ValueError(f"edges must be positive and increasing, got {list(edges)!r}.")
-
-    def between(lo: float, hi: float) -> str:
-        # the same unit on both sides is said once: "2 to 5 minutes"
-        number, unit = _duration_parts(lo)
-        low = number if unit == _duration_parts(hi)[1] else describe_duration(lo)
-        return f"{low} to {describe_duration(hi)}"
-
-    # English only: the labels are group keys (the web app sorts and serves them)
-    labels = [f"up to {describe_duration(e[0])}"]
-    labels += [between(lo, hi) for lo, hi in itertools.pairwise(e)]
-    labels.append(f"over {describe_duration(e[-1])}")
+    e = _wait_edges(edges)
+    labels = wait_bucket_labels(e)
     index = np.searchsorted(np.asarray(e), waits, side="left")
     return np.asarray(labels, dtype=object)[index]
 

@@ -9,6 +9,8 @@ with intervals, and the plain sentences shown on the page.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +36,7 @@ from satisfy.analytics.ops_link import (
     rank_levers,
     share_by_group,
     share_effect,
+    wait_bucket_labels,
     wait_buckets,
 )
 from satisfy.analytics.scales import equal_interval_score
@@ -44,6 +47,8 @@ from satisfy.responses.queries import responses_for_user
 from satisfy.surveys.definition import Question, QuestionType, SurveyDefinition
 from satisfy.surveys.models import Survey
 from satisfy.surveys.services import version_definition
+
+Group = GroupShare | GroupNps | GroupMean
 
 #: Channels whose wait is a queue wait in seconds (e-mail's is a reply time).
 REALTIME_CHANNELS = (
@@ -346,16 +351,39 @@ def satisfaction_link(
     return SatisfactionLink(survey, n, tuple(metrics), tuple(headline))
 
 
-def wait_order(labels: list[str]) -> list[str]:
-    """Wait-bucket labels in the order of the default edges."""
-    order = list(wait_buckets(np.array([0.0, 45.0, 90.0, 200.0, 1000.0])))
-    return sorted(labels, key=lambda s: order.index(s) if s in order else len(order))
+def _steps(dimension: str) -> list[tuple[str, str]] | None:
+    """Group keys of an ordered dimension, in order, with their label for people."""
+    if dimension == "wait":
+        keys = wait_bucket_labels()
+        return list(
+            zip(keys, wait_bucket_labels(gettext=_, ngettext=ngettext), strict=True)
+        )
+    if dimension == "transfers":
+        return [("none", _("none")), ("1", "1"), ("2 or more", _("2 or more"))]
+    if dimension == "resolution":
+        return [("resolved", _("resolved")), ("not resolved", _("not resolved"))]
+    return None
+
+
+def display_groups(dimension: str, groups: Sequence[Group]) -> list[Group]:
+    """Groups in their natural order (waits, transfers) with labels in the user's language.
+
+    The library's group keys are English words (the API serves them as keys); the
+    page shows them translated.
+    """
+    steps = _steps(dimension)
+    if steps is None:
+        return list(groups)
+    order = {key: i for i, (key, _label) in enumerate(steps)}
+    labels = dict(steps)
+    ordered = sorted(groups, key=lambda g: order.get(g.group, len(order)))
+    return [dataclasses.replace(g, group=labels.get(g.group, g.group)) for g in ordered]
 
 
 __all__ = [
     "MetricLink",
     "SatisfactionLink",
+    "display_groups",
     "linked_surveys",
     "satisfaction_link",
-    "wait_order",
 ]

@@ -22,9 +22,9 @@ from satisfy.interactions.operations import (
     operations_report,
 )
 from satisfy.interactions.satisfaction import (
+    display_groups,
     linked_surveys,
     satisfaction_link,
-    wait_order,
 )
 from satisfy.org.queries import units_for_user
 from satisfy.surveys.models import Survey
@@ -213,13 +213,7 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
     }
     for metric in link.metrics:
         for dimension, groups in metric.by.items():
-            ordered = list(groups)
-            if dimension == "wait":
-                order = wait_order([g.group for g in groups])
-                ordered.sort(key=lambda g: order.index(g.group))
-            elif dimension == "transfers":
-                steps = ["none", "1", "2 or more"]
-                ordered.sort(key=lambda g: steps.index(g.group))
+            ordered = display_groups(dimension, groups)
             percent = metric.kind == "share"
             panels.append(
                 {

@@ -193,3 +193,16 @@ def test_group_tables_for_means_and_nps():
 def test_bad_input_raises_a_sentence(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_wait_bucket_labels_follow_the_buckets_in_order() -> None:
+    from satisfy.analytics.ops_link import wait_bucket_labels
+
+    labels = wait_bucket_labels()
+    waits = [1.0, 31.0, 61.0, 121.0, 301.0]
+    assert wait_buckets(waits).tolist() == labels
+    assert wait_bucket_labels([90, 3600]) == [
+        "up to 1.5 minutes",
+        "1.5 minutes to 1 hour",
+        "over 1 hour",
+    ]

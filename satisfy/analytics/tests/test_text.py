@@ -28,6 +28,7 @@ from satisfy.analytics.ops_link import (
     describe_duration,
     describe_lever_effect,
     explain_levers,
+    wait_bucket_labels,
     wait_buckets,
 )
 from satisfy.analytics.pls import PathModel, PLSResult, pls_path_model
@@ -177,6 +178,9 @@ def every_sentence(t: FakeCatalog) -> list[str]:
     out.extend(explain_levers([], gettext=t.gettext))
     for seconds in (1, 45, 60, 90, 3600, 7200):
         out.append(describe_duration(seconds, ngettext=t.ngettext))
+    out.extend(
+        wait_bucket_labels([30, 60, 120], gettext=t.gettext, ngettext=t.ngettext)
+    )
     return out
 
 

@@ -32,6 +32,8 @@ CHINESE = {
     "%(value)s points": "%(value)s 个百分点",
     "%(low)s to %(high)s points": "%(low)s 至 %(high)s 个百分点",
     "the issue was not resolved": "问题未解决",
+    "resolved": "已解决",
+    "not resolved": "未解决",
 }
 
 
@@ -100,3 +102,22 @@ def test_the_page_speaks_the_users_language(
     assert "当问题未解决时，CSAT 从 100% 降至 0%（-100 个百分点，95% 置信区间 " in html
     assert "个百分点；n = 15 和 15）。" in html
     assert "CSAT falls from" not in html
+
+
+def test_group_labels_are_translated_and_keep_their_order(
+    linked: None, chinese: None, client: Client, alice: User
+) -> None:
+    client.force_login(alice)
+    english = client.get("/operations/satisfaction/")
+    client.cookies["django_language"] = "zh-hans"
+    chinese_page = client.get("/operations/satisfaction/")
+
+    def groups(response: Any) -> list[str]:
+        panel = next(
+            p for p in response.context["panels"] if p["dimension"] == "resolution"
+        )
+        return [g.group for g in panel["groups"]]
+
+    assert groups(english) == ["resolved", "not resolved"]
+    assert groups(chinese_page) == ["已解决", "未解决"]
+    assert "<td>未解决</td>" in chinese_page.content.decode()
