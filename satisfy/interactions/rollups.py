@@ -514,10 +514,29 @@ def rollup_outcome_counts(selection: Selection) -> dict[str, int] | None:
     }
 
 
+def distinct_values(selection: Selection, field: str) -> list[str]:
+    """The distinct non-empty ``queue`` or ``channel`` values of a selection, sorted.
+
+    Read from a rollup table (a few rows per day) when one answers the selection,
+    else from the raw interactions.
+    """
+    if field not in ("queue", "channel"):
+        raise ValueError(f"distinct_values reads queue or channel, not {field!r}")
+    model = _plan(selection, (), None, None)
+    if model is None:
+        rows = selection.interactions()
+    else:
+        fold_pending_days()
+        rows = _selected(model, selection)
+    found = rows.values_list(field, flat=True).distinct().order_by()
+    return sorted(v for v in found if v)
+
+
 __all__ = [
     "COUNT_COLUMNS",
     "ROLLUP_KEYS",
     "RebuildResult",
+    "distinct_values",
     "fold_pending_days",
     "local_day",
     "mark_changed",

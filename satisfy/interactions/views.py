@@ -21,6 +21,7 @@ from satisfy.interactions.operations import (
     default_period,
     operations_report,
 )
+from satisfy.interactions.rollups import distinct_values
 from satisfy.interactions.satisfaction import (
     display_groups,
     linked_surveys,
@@ -59,17 +60,15 @@ def _manage_q(paths: tuple[str, ...]) -> Q:
 def operations(request: HttpRequest) -> HttpResponse:
     """Arrivals, service level and abandonment per interval; queues, agents, staffing."""
     user = _user(request)
-    scoped = queries.interactions_for_user(user)
     units = units_for_user(user)
     requested_unit = request.GET.get("unit", "")
     if requested_unit and not (
         requested_unit.isdigit() and units.filter(pk=int(requested_unit)).exists()
     ):
         raise Http404("No such unit.")  # outside the scope looks like nonexistent
-    queues = sorted(
-        q for q in scoped.values_list("queue", flat=True).distinct().order_by() if q
-    )
-    present = set(scoped.values_list("channel", flat=True).distinct().order_by())
+    everything = queries.Selection.for_user(user)
+    queues = distinct_values(everything, "queue")
+    present = set(distinct_values(everything, "channel"))
     channels = [
         (c, str(label)) for c, label in Interaction.Channel.choices if c in present
     ]

@@ -31,6 +31,7 @@ from satisfy.interactions.models import (
     PendingInteractionDay,
 )
 from satisfy.interactions.rollups import (
+    distinct_values,
     fold_pending_days,
     rebuild_all,
     rollup_outcome_counts,
@@ -156,6 +157,9 @@ def test_scopes_filters_and_periods_match_the_raw_rows(
             selection, use_rollups=False
         )
         assert rollup_outcome_counts(selection) is not None
+        for field in ("queue", "channel"):
+            raw = selection.interactions().values_list(field, flat=True)
+            assert distinct_values(selection, field) == sorted(set(raw) - {""})
     # carol (an agent) sees her own calls: the agent table answers
     carol_calls = queries.Selection.for_user(carol)
     assert carol_calls.needs_agent
