@@ -160,8 +160,10 @@ def test_pdf_is_branded_and_renders_chinese(alice, dataset, tmp_path):
 
 def test_pdf_without_a_cjk_font_says_so(alice, dataset, tmp_path, monkeypatch):
     from satisfy.reports import exports
+    from satisfy.reports.exports import fonts
 
-    monkeypatch.setattr(exports, "CJK_CANDIDATES", ())
+    # find_cjk_font reads the candidates of its own module (exports.fonts)
+    monkeypatch.setattr(fonts, "CJK_CANDIDATES", ())
     monkeypatch.delenv("SATISFY_PDF_FONT", raising=False)
     with pytest.raises(exports.FontMissingError, match="fonts-noto-cjk"):
         render_report(
