@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -50,13 +50,17 @@ class SampleError(ValueError):
     """The sample cannot be drawn as asked (message says why)."""
 
 
-class FrameRow(NamedTuple):
-    # A tuple, not a frozen dataclass: a frame can have a million of them.
-    customer_id: int
-    interaction_id: int | None
-    email: str
-    phone: str
-    stratum: str
+class Frame(NamedTuple):
+    """The eligible part of a sampling frame, as columns (a frame can hold a million).
+
+    ``rows`` are the database rows as fetched: customer id, interaction id (the
+    customer id again on the customer frame), e-mail, phone, …; ``strata`` holds
+    each row's stratum label ("" without strata).
+    """
+
+    rows: list[tuple[Any, ...]]
+    strata: list[str]
+    interactions: bool
 
 
 def contact_rule_days(survey_id: int | None) -> tuple[int | None, int | None]:
@@ -149,7 +153,7 @@ def _frame_rows(
     strata: Sequence[str],
     filters: Mapping[str, Any],
     now: datetime,
-) -> tuple[list[FrameRow], Counter[str], int]:
+) -> tuple[Frame, Counter[str], int]:
     """Eligible frame rows, exclusion counts and the population size."""
     qs, prefix = _frame_queryset(wave, frame, filters)
     global_days, survey_days = contact_rule_days(wave.survey_id)
@@ -198,51 +202,70 @@ def _frame_rows(
     # Plain cursor rows: Django's per-row conversions cost more than the whole
     # draw for a frame of a million customers; only truthiness is read here.
     sql, params = rows.query.sql_with_params()
-    excluded: Counter[str] = Counter()
-    eligible: list[FrameRow] = []
-    population = 0
+    kept: list[tuple[Any, ...]] = []
+    labels: list[str] = []
+    population = repeats = opted_out = no_contact = recently = already = 0
     last_customer: int | None = None
     first_stratum = 6
+    has_strata = bool(strata)
     channels = [c.split(":")[0] for c in wave.channels]
     reaches_everyone = any(c in LINK_CHANNELS for c in channels)
     needs_email = "email" in channels
     needs_phone = "sms" in channels or "ivr" in channels
-    for row in _fetch(sql, params):
-        customer_id = row[0]
-        if prefix:
-            if customer_id == last_customer:
-                excluded["repeat_interaction"] += 1
-                continue
-            last_customer = customer_id
-        population += 1
-        if not row[4] or row[5] is not None:
-            excluded["opted_out"] += 1
-        elif not (
-            reaches_everyone or (needs_email and row[2]) or (needs_phone and row[3])
-        ):
-            excluded["no_contact"] += 1
-        elif customer_id in recent:
-            excluded["recently_surveyed"] += 1
-        elif customer_id in in_wave:
-            excluded["already_in_wave"] += 1
-        else:
-            eligible.append(
-                FrameRow(
-                    customer_id,
-                    row[1] if prefix else None,
-                    row[2],
-                    row[3],
-                    _label(row[first_stratum:]) if len(row) > first_stratum else "",
-                )
-            )
-    return eligible, excluded, population
+    # Few distinct strata, a million rows: each label is built once. Only labels of
+    # text values are kept, as 1 == 1.0 == True would mix up their different labels.
+    label_of: dict[tuple[Any, ...], str] = {}
+    keep, add_label = kept.append, labels.append
+    for chunk in _fetch(sql, params):
+        for row in chunk:
+            customer_id = row[0]
+            if prefix:
+                if customer_id == last_customer:
+                    repeats += 1
+                    continue
+                last_customer = customer_id
+            population += 1
+            if not row[4] or row[5] is not None:
+                opted_out += 1
+            elif not (
+                reaches_everyone or (needs_email and row[2]) or (needs_phone and row[3])
+            ):
+                no_contact += 1
+            elif customer_id in recent:
+                recently += 1
+            elif customer_id in in_wave:
+                already += 1
+            else:
+                keep(row)
+                if has_strata:
+                    values = row[first_stratum:]
+                    label = label_of.get(values)
+                    if label is None:
+                        label = _label(values)
+                        if all(v is None or type(v) is str for v in values):
+                            label_of[values] = label
+                    add_label(label)
+    excluded: Counter[str] = Counter()
+    for reason, count in (
+        ("repeat_interaction", repeats),
+        ("opted_out", opted_out),
+        ("no_contact", no_contact),
+        ("recently_surveyed", recently),
+        ("already_in_wave", already),
+    ):
+        if count:
+            excluded[reason] = count
+    if not has_strata:
+        labels = [""] * len(kept)
+    return Frame(kept, labels, bool(prefix)), excluded, population
 
 
-def _fetch(sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+def _fetch(sql: str, params: Sequence[Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a query in chunks, as plain tuples (no Django conversions)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(20_000):
-            yield from chunk
+            yield chunk
 
 
 def draw_sample(
@@ -281,12 +304,14 @@ def draw_sample(
     if not wave.channels:
         raise SampleError("the wave has no channels")
     seed = secrets.randbits(48) if seed is None else seed
-    eligible, excluded, population = _frame_rows(
+    frame_rows, excluded, population = _frame_rows(
         wave=wave, frame=frame, strata=strata, filters=filters or {}, now=drawn_at
     )
-    size = len(eligible)
+    labels = frame_rows.strata
+    size = len(labels)
     want = size if n is None else min(n, size)
     weights: list[float]
+    population_counts: Mapping[Hashable, int] | None = None
     if method == Sample.Method.ALL or want == size:
         positions = list(range(size))
         weights = [1.0] * size
@@ -299,7 +324,7 @@ def draw_sample(
     else:
         try:
             drawn = stratified_sample(
-                [row.stratum for row in eligible],
+                labels,
                 want,
                 method=allocation,  # type: ignore[arg-type]
                 minimum=minimum,
@@ -308,18 +333,21 @@ def draw_sample(
         except ValueError as exc:
             raise SampleError(str(exc)) from None
         weight_of = {str(a.stratum): a.weight for a in drawn.allocation}
+        # The allocation counts each stratum in first-seen order, as Counter would.
+        population_counts = {a.stratum: a.population_n for a in drawn.allocation}
         positions = drawn.indices.tolist()
-        weights = [weight_of[eligible[i].stratum] for i in positions]
-    chosen = [eligible[i] for i in positions]
+        weights = [weight_of[labels[i]] for i in positions]
     channels = [c.split(":")[0] for c in wave.channels]
     table = (
         representativeness(
-            Counter(row.stratum for row in eligible),
-            Counter(row.stratum for row in chosen),
+            population_counts or Counter(labels),
+            Counter([labels[i] for i in positions]),
         )
         if strata
         else ()
     )
+    rows = frame_rows.rows
+    interactions = frame_rows.interactions
     with transaction.atomic():
         sample = Sample.objects.create(
             wave=wave,
@@ -333,7 +361,7 @@ def draw_sample(
             seed=seed,
             population_n=population,
             eligible_n=size,
-            n=len(chosen),
+            n=len(positions),
             exclusions={
                 reason: excluded.get(reason, 0)
                 for reason in (
@@ -355,6 +383,7 @@ def draw_sample(
             created_by=created_by,
             created_at=drawn_at,
         )
+        sample_id = sample.pk
         with connection.cursor() as cursor:
             cursor.executemany(
                 insert_sql(
@@ -370,14 +399,14 @@ def draw_sample(
                 ),
                 [
                     (
-                        sample.pk,
-                        row.customer_id,
-                        row.interaction_id,
-                        row.stratum if strata else "",
+                        sample_id,
+                        rows[i][0],
+                        rows[i][1] if interactions else None,
+                        labels[i],
                         weight,
-                        channel_for(channels, email=row.email, phone=row.phone) or "",
+                        channel_for(channels, email=rows[i][2], phone=rows[i][3]) or "",
                     )
-                    for row, weight in zip(chosen, weights, strict=True)
+                    for i, weight in zip(positions, weights, strict=True)
                 ],
             )
     return sample
