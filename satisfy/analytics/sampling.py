@@ -11,6 +11,7 @@ stratum) and the estimate of an IVR key-layout effect from a randomised
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -354,13 +355,12 @@ def _labels(
     array = np.asarray(strata, dtype=object)
     if array.ndim != 1:
         raise ValueError("strata must be a one-dimensional sequence of labels.")
-    # A dict keeps first-seen order and avoids sorting a million strings.
-    mapping: dict[Hashable, int] = {}
-    setdefault = mapping.setdefault
+    # A dict keeps first-seen order and avoids sorting a million strings; a missing
+    # label gets the next code (the dict's length), all in C.
+    mapping: defaultdict[Hashable, int] = defaultdict()
+    mapping.default_factory = mapping.__len__
     codes = np.fromiter(
-        (setdefault(label, len(mapping)) for label in array.tolist()),
-        dtype=np.int64,
-        count=array.size,
+        map(mapping.__getitem__, array.tolist()), dtype=np.int64, count=array.size
     )
     return list(mapping), codes
 
