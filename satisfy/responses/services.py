@@ -203,7 +203,8 @@ def submit_response(
     override the snapshot taken from the invitation or the survey.
 
     One INSERT of a complete response and one of its answers: the unique key decides
-    races, so no read comes first on the common path.
+    races, so no read comes first on the common path. A new response comes back with
+    its answers in ``response.answers.all()`` (no read either).
     """
     key = (
         f"inv:{invitation.pk}"
@@ -240,7 +241,7 @@ def submit_response(
                 pages_done=len(version_definition(version).pages),
                 **snapshot,
             )
-            Answer.objects.bulk_create(_answer_rows(response, answers))
+            rows = Answer.objects.bulk_create(_answer_rows(response, answers))
             if invitation is not None:
                 Invitation.objects.filter(pk=invitation.pk).update(
                     started_at=at, completed_at=at, status=Invitation.Status.COMPLETED
@@ -249,4 +250,16 @@ def submit_response(
     except IntegrityError:
         # The same key was stored first (a retry, or a concurrent twin).
         return SurveyResponse.objects.get(key=key), False
+    _remember_answers(response, rows)
     return response, True
+
+
+def _remember_answers(response: SurveyResponse, rows: list[Answer]) -> None:
+    """Let ``response.answers.all()`` return the rows just inserted, without a read.
+
+    The same cache ``prefetch_related`` fills; the rows are in insertion (pk) order.
+    """
+    answers = response.answers.all()
+    answers._result_cache = rows
+    answers._prefetch_done = True  # type: ignore[attr-defined]
+    response._prefetched_objects_cache = {"answers": answers}  # type: ignore[attr-defined]

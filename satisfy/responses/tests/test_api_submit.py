@@ -284,12 +284,12 @@ def test_a_submit_takes_a_fixed_number_of_queries(
         assert _post(client, _body("call-2")).status_code == 200
 
 
-# Pinned so that a change to the submit path shows up here. A new response (42):
+# Pinned so that a change to the submit path shows up here. A new response (9):
 # session + user (2), scope (remembered for the request) and survey (2); then
 # responses.services.submit_response: savepoint, one INSERT of the complete response,
-# one of its answers, one into the rollup queue (reports), release (5); its answers
-# read back (1).
-QUERIES_PER_SUBMIT = 10
+# one of its answers, one into the rollup queue (reports), release (5). The answers
+# in the body are the rows just inserted, not read back.
+QUERIES_PER_SUBMIT = 9
 # A repeat: session + user, scope, survey (4); savepoint, the INSERT the unique key
 # refuses, rollback (3); the stored response by key and its answers read back (4).
 QUERIES_PER_REPEAT = 11
@@ -381,3 +381,68 @@ def test_a_unit_or_agent_outside_the_surveys_subtree_is_422(
         assert r.status_code == 422, (field, value)
         assert r.json()["detail"][0]["loc"] == ["body", field]
     assert not SurveyResponse.objects.exists()
+
+
+GRIDS = """\
+code: grids
+version: "1"
+title: {en: Grids}
+pages:
+  - code: one
+    title: {en: One}
+    questions:
+      - {code: zz_last, type: csat, text: {en: Overall}}
+      - code: topics
+        type: multiple
+        text: {en: Topics}
+        choices:
+          - {code: loans, label: {en: Loans}}
+          - {code: billing, label: {en: Billing}}
+          - {code: cards, label: {en: Cards}}
+      - code: gap
+        type: expectation_perception
+        min_value: 1
+        max_value: 7
+        text: {en: Expected and experienced}
+        items:
+          - {code: reliable, label: {en: Reliable}}
+          - {code: quick_2, label: {en: Quick}}
+          - {code: quick, label: {en: Quick}}
+"""
+
+
+def test_the_201_body_lists_the_answers_as_a_later_read_does(
+    client: Client, alice: User, org: Org
+) -> None:
+    # The new response's answers come from the rows just inserted, not a read:
+    # they must be the same rows in the same order as GET gives.
+    from satisfy.surveys.definition import load_definition
+    from satisfy.surveys.services import create_survey, publish_survey
+
+    survey = create_survey(
+        definition=load_definition(GRIDS), slug="grids", unit=org.company,
+        created_by=alice,
+    )  # fmt: skip
+    publish_survey(survey=survey, published_by=alice)
+    client.force_login(alice)
+    answers = {
+        "zz_last": 4,
+        "topics": ["loans", "cards", "billing"],
+        "gap": {
+            "reliable": {"expectation": 6, "perception": 5},
+            "quick_2": {"expectation": 7, "perception": 3},
+            "quick": {"expectation": 2, "perception": 1},
+        },
+    }
+    created = client.post(
+        "/api/v1/surveys/grids/responses",
+        {"answers": answers, "idempotency_key": "g-1"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    read = client.get(f"/api/v1/responses/{body['id']}")
+    assert read.status_code == 200
+    assert body == read.json()
+    assert len(body["answers"]) == 1 + 3 + 6
+    assert [a["question"] for a in body["answers"]][:4] == ["gap"] * 4
