@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -54,8 +54,9 @@ class Frame(NamedTuple):
     """The eligible part of a sampling frame, as columns (a frame can hold a million).
 
     ``rows`` are the database rows as fetched: customer id, interaction id (the
-    customer id again on the customer frame), e-mail, phone, …; ``strata`` holds
-    each row's stratum label ("" without strata).
+    customer id again on the customer frame), may be surveyed, has an e-mail
+    address, has a phone number, stratum values; ``strata`` holds each row's
+    stratum label ("" without strata).
     """
 
     rows: list[tuple[Any, ...]]
@@ -74,8 +75,13 @@ def contact_rule_days(survey_id: int | None) -> tuple[int | None, int | None]:
     return rules.get(None), rules.get(survey_id) if survey_id is not None else None
 
 
-def channel_for(channels: Sequence[str], *, email: str, phone: str) -> str | None:
-    """The first channel of the plan this customer can be reached on."""
+def channel_for(
+    channels: Sequence[str], *, email: str | bool, phone: str | bool
+) -> str | None:
+    """The first channel of the plan this customer can be reached on.
+
+    ``email`` and ``phone`` are the addresses, or whether there is one.
+    """
     for channel in channels:
         if channel == "email" and email:
             return channel
@@ -115,6 +121,11 @@ def _label(values: Sequence[Any]) -> str:
             for v in values
         ]
     )
+
+
+def _flag(condition: Q) -> ExpressionWrapper[Q]:
+    """A condition as a selected column (true/false, 1/0 on SQLite)."""
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def _frame_queryset(
@@ -188,13 +199,16 @@ def _frame_rows(
             "customer_id", flat=True
         )
     )
+    # Truth values, not the addresses: a million e-mail strings cost more to fetch
+    # than to test, and only whether there is one matters here.
     fields = [
         f"{prefix}pk",
         "pk",
-        f"{prefix}email",
-        f"{prefix}phone",
-        f"{prefix}has_consent",
-        f"{prefix}opted_out_at",
+        _flag(
+            Q(**{f"{prefix}has_consent": True, f"{prefix}opted_out_at__isnull": True})
+        ),
+        _flag(~Q(**{f"{prefix}email": ""})),
+        _flag(~Q(**{f"{prefix}phone": ""})),
         *(_stratum_expression(name, frame=frame) for name in strata),
     ]
     order = [f"{prefix}pk", "-arrived_at"] if prefix else ["pk"]
@@ -206,7 +220,7 @@ def _frame_rows(
     labels: list[str] = []
     population = repeats = opted_out = no_contact = recently = already = 0
     last_customer: int | None = None
-    first_stratum = 6
+    first_stratum = 5
     has_strata = bool(strata)
     channels = [c.split(":")[0] for c in wave.channels]
     reaches_everyone = any(c in LINK_CHANNELS for c in channels)
@@ -225,10 +239,10 @@ def _frame_rows(
                     continue
                 last_customer = customer_id
             population += 1
-            if not row[4] or row[5] is not None:
+            if not row[2]:
                 opted_out += 1
             elif not (
-                reaches_everyone or (needs_email and row[2]) or (needs_phone and row[3])
+                reaches_everyone or (needs_email and row[3]) or (needs_phone and row[4])
             ):
                 no_contact += 1
             elif customer_id in recent:
@@ -404,7 +418,7 @@ def draw_sample(
                         rows[i][1] if interactions else None,
                         labels[i],
                         weight,
-                        channel_for(channels, email=rows[i][2], phone=rows[i][3]) or "",
+                        channel_for(channels, email=rows[i][3], phone=rows[i][4]) or "",
                     )
                     for i, weight in zip(positions, weights, strict=True)
                 ],
