@@ -11,9 +11,10 @@ import math
 from collections.abc import Mapping
 from html import escape
 
+from satisfy.analytics._text import Gettext, english
 from satisfy.analytics.drivers import DriverResult
 from satisfy.analytics.gaps import GapTable
-from satisfy.analytics.ipa import QUADRANT_LABELS, IPAResult
+from satisfy.analytics.ipa import IPAResult
 from satisfy.analytics.pls import PLSResult
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "gap_chart_svg",
     "ipa_chart_svg",
     "path_diagram_svg",
+    "quadrant_names",
 ]
 
 #: The customary ACSI/ECSI diagram: antecedents left, Satisfaction centre,
@@ -40,6 +42,20 @@ _FONT = "font-family='Helvetica, Arial, sans-serif'"
 _BAR = "#3b6ea8"
 _MUTED = "#8a8f98"
 _ALERT = "#c0392b"
+
+
+def quadrant_names(gettext: Gettext = english) -> dict[str, str]:
+    """The four quadrants' names, by code, in the caller's language.
+
+    >>> quadrant_names()["concentrate_here"]
+    'Concentrate here'
+    """
+    return {
+        "concentrate_here": gettext("Concentrate here"),
+        "keep_up_the_good_work": gettext("Keep up the good work"),
+        "low_priority": gettext("Low priority"),
+        "possible_overkill": gettext("Possible overkill"),
+    }
 
 
 def _label(code: str, labels: Mapping[str, str] | None) -> str:
@@ -63,6 +79,8 @@ def driver_chart_svg(
     *,
     labels: Mapping[str, str] | None = None,
     width: int = 640,
+    target_label: str | None = None,
+    gettext: Gettext = english,
 ) -> str:
     """Horizontal bar chart of driver importance (share of R², with intervals).
 
@@ -74,6 +92,10 @@ def driver_chart_svg(
         Code → wording shown to people (escaped).
     width
         Width in pixels; the height follows the number of drivers.
+    target_label
+        The outcome's wording in the title (default: its code).
+    gettext
+        Translates the chart's own words (see :mod:`satisfy.analytics._text`).
 
     Returns
     -------
@@ -105,11 +127,17 @@ def driver_chart_svg(
         + [1e-9]
     )
     scale = plot_w / hi
-    title = f"Key drivers of {result.target}"
+    title = gettext("Key drivers of %(target)s") % {
+        "target": target_label or result.target
+    }
+    subtitle = gettext("share of R² (%(method)s), R² = %(r2)s, n = %(n)s") % {
+        "method": result.method,
+        "r2": f"{result.r2:.2f}",
+        "n": result.n,
+    }
     body = [
         f"<text x='{left}' y='20' font-size='14' font-weight='bold'>{escape(title)}</text>",
-        f"<text x='{left}' y='36' font-size='11' fill='{_MUTED}'>"
-        f"{escape(f'share of R² ({result.method}), R² = {result.r2:.2f}, n = {result.n}')}</text>",
+        f"<text x='{left}' y='36' font-size='11' fill='{_MUTED}'>{escape(subtitle)}</text>",
     ]
     for k, d in enumerate(order):
         y = top + k * row
@@ -146,6 +174,8 @@ def ipa_chart_svg(
     labels: Mapping[str, str] | None = None,
     width: int = 560,
     height: int = 440,
+    target_label: str | None = None,
+    gettext: Gettext = english,
 ) -> str:
     """Importance–performance scatter with the quadrant grid and its cut points.
 
@@ -157,6 +187,10 @@ def ipa_chart_svg(
         Code → wording shown to people (escaped).
     width, height
         Size in pixels.
+    target_label
+        The outcome's wording in the title (default: its code, if any).
+    gettext
+        Translates the chart's own words (see :mod:`satisfy.analytics._text`).
 
     Returns
     -------
@@ -188,21 +222,33 @@ def ipa_chart_svg(
     def py(y: float) -> float:
         return top + ph - (y - y0) / (y1 - y0) * ph
 
-    title = "Importance–performance" + (f": {ipa.target}" if ipa.target else "")
+    target = target_label or ipa.target
+    title = (
+        gettext("Importance–performance: %(target)s") % {"target": target}
+        if target
+        else gettext("Importance–performance")
+    )
+    names = quadrant_names(gettext)
+    axis_x = gettext("Performance")
+    axis_y = gettext("Importance (%(measure)s)") % {"measure": ipa.importance_measure}
+    cuts = gettext("importance cut %(importance)s, performance cut %(performance)s") % {
+        "importance": f"{ipa.importance_cut:.3g}",
+        "performance": f"{ipa.performance_cut:.3g}",
+    }
     cx, cy = px(ipa.performance_cut), py(ipa.importance_cut)
     body = [
         f"<text x='{left}' y='20' font-size='14' font-weight='bold'>{escape(title)}</text>",
         f"<rect x='{left}' y='{top}' width='{pw}' height='{ph}' fill='none' stroke='#ccc'/>",
         f"<line x1='{_num(cx)}' y1='{top}' x2='{_num(cx)}' y2='{top + ph}' stroke='{_MUTED}' stroke-dasharray='4 3'/>",
         f"<line x1='{left}' y1='{_num(cy)}' x2='{left + pw}' y2='{_num(cy)}' stroke='{_MUTED}' stroke-dasharray='4 3'/>",
-        f"<text x='{left + 4}' y='{top + 14}' font-size='11' fill='{_ALERT}'>{QUADRANT_LABELS['concentrate_here']}</text>",
-        f"<text x='{left + pw - 4}' y='{top + 14}' font-size='11' text-anchor='end' fill='{_MUTED}'>{QUADRANT_LABELS['keep_up_the_good_work']}</text>",
-        f"<text x='{left + 4}' y='{top + ph - 6}' font-size='11' fill='{_MUTED}'>{QUADRANT_LABELS['low_priority']}</text>",
-        f"<text x='{left + pw - 4}' y='{top + ph - 6}' font-size='11' text-anchor='end' fill='{_MUTED}'>{QUADRANT_LABELS['possible_overkill']}</text>",
-        f"<text x='{left + pw / 2}' y='{height - 12}' font-size='12' text-anchor='middle'>Performance</text>",
+        f"<text x='{left + 4}' y='{top + 14}' font-size='11' fill='{_ALERT}'>{escape(names['concentrate_here'])}</text>",
+        f"<text x='{left + pw - 4}' y='{top + 14}' font-size='11' text-anchor='end' fill='{_MUTED}'>{escape(names['keep_up_the_good_work'])}</text>",
+        f"<text x='{left + 4}' y='{top + ph - 6}' font-size='11' fill='{_MUTED}'>{escape(names['low_priority'])}</text>",
+        f"<text x='{left + pw - 4}' y='{top + ph - 6}' font-size='11' text-anchor='end' fill='{_MUTED}'>{escape(names['possible_overkill'])}</text>",
+        f"<text x='{left + pw / 2}' y='{height - 12}' font-size='12' text-anchor='middle'>{escape(axis_x)}</text>",
         f"<text x='16' y='{top + ph / 2}' font-size='12' text-anchor='middle' "
-        f"transform='rotate(-90 16 {top + ph / 2})'>Importance ({escape(ipa.importance_measure)})</text>",
-        f"<text x='{left}' y='33' font-size='10' fill='{_MUTED}'>{escape(ipa.cut_rule)}</text>",
+        f"transform='rotate(-90 16 {top + ph / 2})'>{escape(axis_y)}</text>",
+        f"<text x='{left}' y='33' font-size='10' fill='{_MUTED}'>{escape(cuts)}</text>",
     ]
     for value in (x0, ipa.performance_cut, x1):
         body.append(
@@ -219,7 +265,7 @@ def ipa_chart_svg(
         colour = _ALERT if it.quadrant == "concentrate_here" else _BAR
         body.append(
             f"<circle cx='{_num(x)}' cy='{_num(y)}' r='5' fill='{colour}'>"
-            f"<title>{escape(f'{_label(it.name, labels)}: {it.quadrant_label}')}</title></circle>"
+            f"<title>{escape(f'{_label(it.name, labels)}: {names[it.quadrant]}')}</title></circle>"
         )
         body.append(
             f"<text x='{_num(x + 7)}' y='{_num(y + 4)}' font-size='11'>{escape(_label(it.name, labels))}</text>"
@@ -232,11 +278,12 @@ def gap_chart_svg(
     *,
     labels: Mapping[str, str] | None = None,
     width: int = 640,
-    title: str | None = None,
+    gettext: Gettext = english,
 ) -> str:
     """Diverging bars of ``actual − reference`` gaps per item, with intervals.
 
-    ``title`` replaces the default heading ("Gap: perception − expectation").
+    The heading names the table's labels ("Gap: perception − expectation");
+    ``gettext`` translates it (see :mod:`satisfy.analytics._text`).
 
     Parameters
     ----------
@@ -269,8 +316,10 @@ def gap_chart_svg(
     )
     zero = left + pw / 2
     scale = (pw / 2) / span
-    if title is None:
-        title = f"Gap: {table.actual_label} − {table.reference_label}"
+    title = gettext("Gap: %(actual)s − %(reference)s") % {
+        "actual": table.actual_label,
+        "reference": table.reference_label,
+    }
     body = [
         f"<text x='{left}' y='20' font-size='14' font-weight='bold'>{escape(title)}</text>",
         f"<line x1='{_num(zero)}' y1='{top - 4}' x2='{_num(zero)}' y2='{top + row * len(names)}' stroke='#444'/>",
@@ -324,8 +373,11 @@ def path_diagram_svg(
     positions: Mapping[str, tuple[float, float]] | None = None,
     width: int = 820,
     height: int = 460,
+    gettext: Gettext = english,
 ) -> str:
     """Path diagram of a PLS model: latent variables, path coefficients, R², index.
+
+    ``gettext`` translates the diagram's own words (see :mod:`satisfy.analytics._text`).
 
     ACSI/ECSI models use the customary layout (:data:`ECSI_LAYOUT`); other models
     place latent variables in columns by their depth in the inner model, unless
@@ -390,9 +442,15 @@ def path_diagram_svg(
                     lanes[col % 3] if len(members) == 1 else (k + 0.5) / len(members)
                 )
                 pos[lv] = (x, 60 + ry + (height - 90 - 2 * ry) * share)
-    title = "Path model"
-    metric = "standardised" if result.standardized else "raw-scale"
-    subtitle = f"{result.scheme} scheme, {metric} indicators, n = {result.n}, GoF = {result.gof:.2f}"
+    title = gettext("Path model")
+    values = {"scheme": result.scheme, "n": result.n, "gof": f"{result.gof:.2f}"}
+    subtitle = (
+        gettext("%(scheme)s scheme, standardised indicators, n = %(n)s, GoF = %(gof)s")
+        if result.standardized
+        else gettext(
+            "%(scheme)s scheme, raw-scale indicators, n = %(n)s, GoF = %(gof)s"
+        )
+    ) % values
     body = [
         "<defs><marker id='arrow' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='9' "
         "markerHeight='9' markerUnits='userSpaceOnUse' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' fill='#333'/></marker></defs>",
@@ -437,14 +495,18 @@ def path_diagram_svg(
             f"<text x='{_num(x)}' y='{_num(y - 4)}' font-size='12' font-weight='bold' text-anchor='middle'>"
             f"{escape(_label(lv, labels))}</text>"
         )
-        detail = []
-        if idx is not None:
-            detail.append(f"index {idx:.1f}")
-        if r2 is not None:
-            detail.append(f"R² {r2:.2f}")
+        if idx is not None and r2 is not None:
+            detail = gettext("index %(index)s, R² %(r2)s") % {
+                "index": f"{idx:.1f}",
+                "r2": f"{r2:.2f}",
+            }
+        elif idx is not None:
+            detail = gettext("index %(value)s") % {"value": f"{idx:.1f}"}
+        else:
+            detail = f"R² {r2:.2f}" if r2 is not None else ""
         if detail:
             body.append(
                 f"<text x='{_num(x)}' y='{_num(y + 12)}' font-size='10' text-anchor='middle' fill='#333'>"
-                f"{escape(', '.join(detail))}</text>"
+                f"{escape(detail)}</text>"
             )
     return _svg(width, height, title, body)

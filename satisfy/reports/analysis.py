@@ -200,6 +200,17 @@ def response_rates(
 
 
 DRIVERS = ("access", "resolution", "treatment")
+
+
+def driver_names() -> dict[str, str]:
+    """Short names of the post-contact drivers (ART) in the active language."""
+    return {
+        "access": _("Access"),
+        "resolution": _("Resolution"),
+        "treatment": _("Treatment"),
+    }
+
+
 TARGET = "csat_overall"
 
 
@@ -280,10 +291,11 @@ def driver_analysis(
     )
     if complete.sum() < max(30, settings.SATISFY_MIN_N):
         return None
-    series_labels(definition)
     ipa, result = ipa_from_data(data, target, list(drivers), scale=(1, 5))
     # short names keep the charts readable; the page lists the full questions
-    short = {d: _(d.replace("_", " ").capitalize()) for d in drivers}
+    names = driver_names()
+    short = {d: names.get(d, d.replace("_", " ").capitalize()) for d in drivers}
+    target_label = _("overall satisfaction")
     return DriverReport(
         n=int(complete.sum()),
         result=result,
@@ -291,11 +303,13 @@ def driver_analysis(
         summary=describe_drivers(
             ipa,
             labels=short,
-            target_label=_("overall satisfaction"),
+            target_label=target_label,
             gettext=_,
             ngettext=ngettext,
         ),
-        driver_svg=driver_chart_svg(result, labels=short),
-        ipa_svg=ipa_chart_svg(ipa, labels=short),
+        driver_svg=driver_chart_svg(
+            result, labels=short, target_label=target_label, gettext=_
+        ),
+        ipa_svg=ipa_chart_svg(ipa, labels=short, target_label=target_label, gettext=_),
         labels=short,
     )

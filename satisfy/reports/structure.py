@@ -91,12 +91,7 @@ def gap_report(*, user: User, survey: Survey, filters: Filters) -> GapReport | N
         dimension_rows=[(labels.get(k, k), g) for k, g in table.dimensions.items()],
         item_rows=[(labels.get(k, k), g) for k, g in table.items.items()],
         summary=describe_gaps(table, labels=labels, gettext=_),
-        svg=gap_chart_svg(
-            table,
-            labels=labels,
-            title=_("Gap: %(actual)s − %(reference)s")
-            % {"actual": table.actual_label, "reference": table.reference_label},
-        ),
+        svg=gap_chart_svg(table, labels=labels, gettext=_),
     )
 
 
@@ -161,6 +156,6 @@ def index_report(*, user: User, survey: Survey, filters: Filters) -> IndexReport
         result=result,
         rows=[(lv, value, result.r2.get(lv)) for lv, value in result.index.items()],
         summary=describe_index(result, labels=labels, gettext=_),
-        svg=path_diagram_svg(result, labels=labels, positions=ECSI_LAYOUT),
+        svg=path_diagram_svg(result, labels=labels, positions=ECSI_LAYOUT, gettext=_),
         labels=labels,
     )

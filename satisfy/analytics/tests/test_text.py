@@ -12,15 +12,25 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import html
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from satisfy.analytics.acsi import describe_index
+from satisfy.analytics.charts_drivers import (
+    driver_chart_svg,
+    gap_chart_svg,
+    ipa_chart_svg,
+    path_diagram_svg,
+    quadrant_names,
+)
+from satisfy.analytics.drivers import key_drivers
 from satisfy.analytics.gaps import describe_gaps, gap_analysis
 from satisfy.analytics.ipa import describe_drivers, importance_performance
 from satisfy.analytics.ops_link import (
@@ -181,6 +191,41 @@ def every_sentence(t: FakeCatalog) -> list[str]:
     out.extend(
         wait_bucket_labels([30, 60, 120], gettext=t.gettext, ngettext=t.ngettext)
     )
+    out.extend(chart_texts(t, low, fit))
+    return out
+
+
+def _svg_texts(svg: str) -> list[str]:
+    """The words an SVG chart shows (its <text> and <title> elements)."""
+
+    return [html.unescape(m) for m in re.findall(r">([^<>]+)</(?:text|title)>", svg)]
+
+
+def chart_texts(t: FakeCatalog, ipa: Any, fit: PLSResult) -> list[str]:
+    """The chart titles, axes and quadrant names: every one through the catalog."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(60, 2))
+    y = x @ [0.6, 0.3] + rng.normal(scale=0.5, size=60)
+    drivers = key_drivers({"y": y, "a": x[:, 0], "b": x[:, 1]}, "y", ["a", "b"])
+    gaps = gap_analysis({"E": [7, 6, 7, 5], "P": [5, 6, 4, 5]}, {"q": ("E", "P")})
+    raw = dataclasses.replace(fit, standardized=False)
+    untitled = dataclasses.replace(ipa, target=None)
+    svgs = [
+        driver_chart_svg(drivers, gettext=t.gettext),
+        ipa_chart_svg(ipa, gettext=t.gettext),
+        ipa_chart_svg(untitled, gettext=t.gettext),
+        gap_chart_svg(gaps, gettext=t.gettext),
+        path_diagram_svg(fit, gettext=t.gettext),
+        path_diagram_svg(raw, gettext=t.gettext),
+    ]
+    out = list(quadrant_names(t.gettext).values())
+    for svg in svgs:
+        # the titles, subtitles, axes and quadrant names (not the data labels)
+        out.extend(
+            text
+            for text in _svg_texts(svg)
+            if text.startswith("⟦") or any(w in text for w in ("Key", "Gap", "Path"))
+        )
     return out
 
 
