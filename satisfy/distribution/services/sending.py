@@ -157,27 +157,48 @@ def _cancel(message: ChannelMessage) -> None:
     ).update(state=ChannelMessage.State.CANCELLED, claimed_until=None)
 
 
-@transaction.atomic
+_MESSAGE_TABLE = ChannelMessage._meta.db_table
+_INVITATION_TABLE = Invitation._meta.db_table
+# One message is recorded per transaction, right after the provider accepted it;
+# plain statements because the ORM's query building cost more than the database.
+_MARK_MESSAGE_SENT = (
+    f'UPDATE "{_MESSAGE_TABLE}" SET "state" = %s, "sent_at" = %s, '  # noqa: S608 - fixed names
+    '"provider_message_id" = %s, "claimed_until" = NULL, "last_error" = \'\' '
+    'WHERE "id" = %s'
+)
+_MARK_INVITATION_SENT = (
+    f'UPDATE "{_INVITATION_TABLE}" SET "status" = %s, "sent_at" = %s, '  # noqa: S608 - fixed names
+    '"provider_message_id" = %s, "last_error" = \'\' WHERE "id" = %s AND "status" = %s'
+)
+_COUNT_REMINDER = (
+    f'UPDATE "{_INVITATION_TABLE}" SET "reminders_sent" = %s '  # noqa: S608 - fixed names
+    'WHERE "id" = %s AND "reminders_sent" < %s'
+)
+
+
 def _record_sent(message: ChannelMessage, provider_id: str, now: datetime) -> None:
-    ChannelMessage.objects.filter(pk=message.pk).update(
-        state=ChannelMessage.State.SENT,
-        sent_at=now,
-        provider_message_id=provider_id,
-        claimed_until=None,
-        last_error="",
-    )
-    invitations = Invitation.objects.filter(pk=message.invitation_id)
-    if message.purpose == ChannelMessage.Purpose.INVITATION:
-        invitations.filter(status=Invitation.Status.QUEUED).update(
-            status=Invitation.Status.SENT,
-            sent_at=now,
-            provider_message_id=provider_id,
-            last_error="",
+    sent_at = connection.ops.adapt_datetimefield_value(now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _MARK_MESSAGE_SENT,
+            [ChannelMessage.State.SENT, sent_at, provider_id, message.pk],
         )
-    else:
-        invitations.filter(reminders_sent__lt=message.sequence).update(
-            reminders_sent=message.sequence
-        )
+        if message.purpose == ChannelMessage.Purpose.INVITATION:
+            cursor.execute(
+                _MARK_INVITATION_SENT,
+                [
+                    Invitation.Status.SENT,
+                    sent_at,
+                    provider_id,
+                    message.invitation_id,
+                    Invitation.Status.QUEUED,
+                ],
+            )
+        else:
+            cursor.execute(
+                _COUNT_REMINDER,
+                [message.sequence, message.invitation_id, message.sequence],
+            )
 
 
 @transaction.atomic
