@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satisfy.accounts.models import User
 from satisfy.accounts.queries import scope_for_user
@@ -29,6 +30,13 @@ from satisfy.interactions.satisfaction import (
 )
 from satisfy.org.queries import units_for_user
 from satisfy.surveys.models import Survey
+
+#: What handling time is made of, as the AHT card says it.
+AHT_PARTS = {
+    "talk": gettext_lazy("talk"),
+    "hold": gettext_lazy("hold"),
+    "after_call_work": gettext_lazy("after-call work"),
+}
 
 
 def _user(request: HttpRequest) -> User:
@@ -122,6 +130,9 @@ def operations(request: HttpRequest) -> HttpResponse:
             "variant": SERVICE_LEVEL_VARIANT,
             "sl_variants": report.total.service_level.variants,
             "has_data": report.total.offered > 0 or bool(report.outcomes),
+            "aht_parts": " + ".join(
+                str(AHT_PARTS.get(part, part)) for part in report.total.aht_components
+            ),
             "imports": _imports(user),
             "arrivals_chart": charts.chart(
                 labels,

@@ -31,6 +31,11 @@ def test_alice_sees_every_queue_the_charts_and_the_staffing_plan(
     assert "Carol Díaz" in html
     assert "Sam Lee" in html
     assert r.context["report"].total.offered == 6
+    # the AHT card says what handling time is made of, in words
+    parts = r.context["report"].total.aht_components
+    assert "talk" in parts
+    assert r.context["aht_parts"].startswith("talk")
+    assert "after_call_work" not in r.context["aht_parts"]
 
 
 def test_bob_sees_only_his_branch(
