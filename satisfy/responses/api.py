@@ -9,12 +9,14 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from satisfy.accounts.models import User
+from satisfy.accounts.queries import scope_for_user
 from satisfy.distribution.models import Invitation
 from satisfy.org.models import Agent, OrgUnit
 from satisfy.responses.models import Answer, SurveyResponse
@@ -211,6 +213,28 @@ def _attach_known(
             setattr(response, name, row)
 
 
+def _survey_to_submit(user: User, slug: str) -> Survey:
+    """``get_survey_for_user`` for the hot submit path: the same 404s, a cheaper query.
+
+    The survey is read by its unique slug and the scope is checked in Python with
+    ``Scope.touches_unit_path``, the rule ``surveys_for_user`` puts in SQL (inside
+    the user's subtrees or above them). The JSON definitions are not loaded: the
+    parsed definition comes from ``version_definition``'s cache (which reads it
+    once per process and version).
+    """
+    try:
+        survey = (
+            Survey.objects.select_related("unit", "current_version")
+            .defer("draft_definition", "current_version__definition")
+            .get(slug=slug)
+        )
+    except Survey.DoesNotExist:
+        raise Http404("No such survey.") from None
+    if not scope_for_user(user).touches_unit_path(survey.unit.path):
+        raise Http404("No such survey.")
+    return survey
+
+
 def _idempotency_key(request: HttpRequest, payload: ResponseIn) -> str:
     header = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
     body = payload.idempotency_key
@@ -293,7 +317,7 @@ def submit(
     422 with one error per question, and nothing is stored.
     """
     user = request_user(request)
-    survey = get_survey_for_user(user, slug)
+    survey = _survey_to_submit(user, slug)
     if not can_manage_survey(user, survey):
         raise PermissionDenied(
             "Only administrators of the survey's unit may submit responses."

@@ -235,6 +235,32 @@ def test_mallory_cannot_submit(client: Client, mallory: User, survey: Survey) ->
     assert _post(client, _body()).status_code == 404
 
 
+def test_a_survey_outside_the_callers_scope_is_404_and_one_above_it_403(
+    client: Client, bob: User, org: Org, make_survey: MakeSurvey
+) -> None:
+    # bob manages the north branch: a south survey does not exist for him, a
+    # company-wide one is visible (above his subtree) but not his to fill in.
+    make_survey(slug="south-call", unit=org.south_branch)
+    make_survey(slug="after-call")
+    client.force_login(bob)
+
+    south = client.post(
+        "/api/v1/surveys/south-call/responses",
+        _body(),
+        content_type="application/json",
+    )
+    unknown = client.post(
+        "/api/v1/surveys/no-such-survey/responses",
+        _body(),
+        content_type="application/json",
+    )
+
+    assert (south.status_code, unknown.status_code) == (404, 404)
+    assert south.json() == unknown.json() == {"detail": "No such survey."}
+    assert _post(client, _body()).status_code == 403
+    assert not SurveyResponse.objects.exists()
+
+
 def test_unauthenticated_submissions_are_401(client: Client, survey: Survey) -> None:
     assert _post(client, _body()).status_code == 401
 
