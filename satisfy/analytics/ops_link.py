@@ -538,6 +538,19 @@ def rank_levers(effects: Sequence[LeverEffect]) -> list[LeverEffect]:
     )
 
 
+def _bound(value: float, digits: int) -> str:
+    """An interval bound rounded, with more digits when rounding would show "-0"/"0".
+
+    >>> _bound(-0.4, 0), _bound(-8.2, 0), _bound(0.0, 0)
+    ('-0.4', '-8', '0')
+    """
+    for extra in range(3):
+        text = f"{value:.{digits + extra}f}"
+        if float(text) != 0 or value == 0:
+            return "0" if float(text) == 0 else text
+    return text
+
+
 def _fmt(kind: str, value: float) -> str:
     if kind == "share":
         return f"{value * 100:.0f}%"
@@ -565,8 +578,8 @@ def describe_lever_effect(effect: LeverEffect, *, gettext: Gettext = english) ->
     scale = 100 if kind == "share" else 1
     digits = 1 if kind == "mean" else 0
     bounds = {
-        "low": f"{e.ci_low * scale:.{digits}f}",
-        "high": f"{e.ci_high * scale:.{digits}f}",
+        "low": _bound(e.ci_low * scale, digits),
+        "high": _bound(e.ci_high * scale, digits),
     }
     if kind in ("share", "nps"):
         difference = gettext("%(value)s points") % {
