@@ -133,6 +133,7 @@ from satisfy.analytics.charts_drivers import (
     gap_chart_svg,
     ipa_chart_svg,
     path_diagram_svg,
+    quadrant_names,
 )
 from satisfy.analytics.drivers import (
     DriverResult,
@@ -205,6 +206,7 @@ __all__ += [
     "path_diagram_svg",
     "pls_from_moments",
     "pls_path_model",
+    "quadrant_names",
     "relative_weights",
     "unit_vs_company",
 ]

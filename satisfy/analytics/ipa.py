@@ -212,10 +212,13 @@ def ipa_from_data(
     method: str = "lmg",
     importance_cut: Cut = "mean",
     performance_cut: Cut = "mean",
+    bootstrap: int = 0,
+    random_state: int | np.random.Generator | None = None,
 ) -> tuple[IPAResult, DriverResult]:
     """Importance–performance matrix straight from answers.
 
-    Importance is each driver's share of R² from :func:`key_drivers`;
+    Importance is each driver's share of R² from :func:`key_drivers` (with
+    ``bootstrap`` resamples for its intervals, seeded by ``random_state``);
     performance is the driver's mean rating over the same complete cases,
     rescaled to 0–100 as ``100 (mean − min) / (max − min)`` when ``scale`` is
     given.
@@ -228,7 +231,14 @@ def ipa_from_data(
     >>> round(ipa.item("speed").performance, 1)
     53.1
     """
-    result = key_drivers(data, target, drivers, method=method)
+    result = key_drivers(
+        data,
+        target,
+        drivers,
+        method=method,
+        bootstrap=bootstrap,
+        random_state=random_state,
+    )
     names = [target, *drivers]
     cols = np.column_stack(
         [np.asarray(data[c], dtype=float).reshape(-1) for c in names]

@@ -175,6 +175,8 @@ def drivers(
         "n": report.n,
         "r2": report.result.r2,
         "shares": report.result.shares,
+        "shares_ci": report.result.shares_ci,
+        "n_resamples": report.result.n_resamples,
         "summary": report.summary,
     }
 

@@ -92,3 +92,21 @@ def test_quadrants_agree_with_the_stated_cut_points(
     ranks = [r.item(n).importance_rank for n in r.focus_areas]
     assert ranks == sorted(ranks)
     assert all(r.item(n).quadrant == "concentrate_here" for n in r.focus_areas)
+
+
+def test_ipa_from_data_passes_the_bootstrap_through() -> None:
+    import numpy as np
+
+    from satisfy.analytics.ipa import ipa_from_data
+
+    rng = np.random.default_rng(2)
+    x = rng.integers(1, 6, size=(200, 2)).astype(float)
+    y = x @ [0.7, 0.2] + rng.normal(size=200)
+    data = {"y": y, "a": x[:, 0], "b": x[:, 1]}
+    _ipa, result = ipa_from_data(data, "y", ["a", "b"], bootstrap=50, random_state=3)
+    _again, same = ipa_from_data(data, "y", ["a", "b"], bootstrap=50, random_state=3)
+    assert result.n_resamples == 50
+    assert result.shares_ci is not None
+    assert result.shares_ci == same.shares_ci
+    low, high = result.shares_ci["a"]
+    assert low < result.shares["a"] < high

@@ -183,7 +183,17 @@ def test_report_pages_render(client, alice, dataset):
     assert r.context["rows"]
     r = client.get(f"/surveys/{slug}/results/drivers/?{q}")
     assert r.status_code == 200
-    assert r.context["drivers"] is not None
+    drivers = r.context["drivers"]
+    assert drivers is not None
+    # every share comes with its bootstrap interval, on the page and in the chart
+    for row in drivers.rows:
+        assert row["ci_low"] <= row["share"] <= row["ci_high"]
+    assert {row["name"] for row in drivers.rows} == {
+        "Access",
+        "Resolution",
+        "Treatment",
+    }
+    assert "400 resamples" in r.content.decode()
 
 
 def test_api_returns_the_page_numbers_scoped(client, alice, bob, mallory, dataset, org):
@@ -231,6 +241,8 @@ def test_api_scorecards_averages_drivers_and_exports(
     assert {i["code"] for i in averages["items"]} >= {"csat_overall", "nps"}
     drivers = client.get(f"/api/v1/reports/surveys/{slug}/drivers?{q}").json()
     assert set(drivers["shares"]) == {"access", "resolution", "treatment"}
+    low, high = drivers["shares_ci"]["resolution"]
+    assert low <= drivers["shares"]["resolution"] <= high
     with django_capture_on_commit_callbacks(execute=True):
         job = client.post(
             f"/api/v1/reports/surveys/{slug}/exports",
