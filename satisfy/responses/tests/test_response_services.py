@@ -99,3 +99,48 @@ def test_a_draft_survey_takes_no_answers(make_survey):
     survey = make_survey(publish=False)
     with pytest.raises(ResponseClosedError):
         start_response(survey=survey, key="pub:x")
+
+
+def test_a_submitted_response_is_stored_as_it_is_returned(make_survey, make_invitation):
+    # On PostgreSQL the response, its answers and its rollup queue row are one
+    # statement: every column must hold what the ORM would have written.
+    from satisfy.reports.models import PendingRollup
+    from satisfy.responses.models import Answer
+
+    survey = make_survey()
+    invitation = make_invitation(survey=survey)
+    answers = _answers(survey, {**FULL, "comment": "Fine, 'quoted' and ; odd"})
+
+    response, created = submit_response(
+        survey=survey,
+        answers=answers,
+        idempotency_key="ignored-with-an-invitation",
+        invitation=invitation,
+        language="es",
+        channel="sms",
+    )
+
+    assert created
+    assert not response._state.adding
+    stored = SurveyResponse.objects.get(pk=response.pk)
+    for field in SurveyResponse._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(response, field.attname), (
+            field.name
+        )
+    assert stored.key == f"inv:{invitation.pk}"
+    assert stored.agent_id == invitation.agent_id
+    assert stored.pages_done == len(version_definition(survey.current_version).pages)
+
+    def cells(rows):
+        return [
+            (a.pk, a.response_id, a.question_code, a.item_code, a.part,
+             a.choice_code, a.value, a.text_value, a.is_na)
+            for a in rows
+        ]  # fmt: skip
+
+    in_memory = sorted(cells(response.answers.all()))
+    assert in_memory == cells(Answer.objects.filter(response=stored).order_by("pk"))
+    assert len(in_memory) == len(FULL) + 1
+    assert PendingRollup.objects.filter(response_id=response.pk).count() == 1
+    invitation.refresh_from_db()
+    assert invitation.status == "completed"
