@@ -32,6 +32,20 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.SATISFY_CODE_ATTEMPTS = 10_000
 
 
+@pytest.fixture(autouse=True)
+def _default_language(request: pytest.FixtureRequest) -> None:
+    """Each test starts in the default language.
+
+    A request through the test client leaves its language active in the thread
+    (LocaleMiddleware does not reset it), so without this a Chinese page in one test
+    would make the next test's plain function calls speak Chinese.
+    """
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.utils import translation
+
+        translation.deactivate()
+
+
 @dataclass
 class Org:
     company: OrgUnit
