@@ -169,3 +169,98 @@ def test_reminders_go_once_after_the_configured_days(
     assert len(inbox.messages) == 1
     assert str(inbox.messages[0]["Subject"]).strip().startswith("Reminder:")
     assert Invitation.objects.get(address="ann@example.com").reminders_sent == 1
+
+
+@pytest.mark.parametrize(
+    ("subject", "text", "html"),
+    [
+        ("How did we do? – a two-minute survey", "Dear Ann,\nhi\n", "<p>Ann</p>\n"),
+        ("两分钟问卷：我们做得怎么样？", "尊敬的王芳：\r\n请回答。\r\n", "<p>王芳</p>"),
+        (
+            "¿Qué tal lo hicimos? Una encuesta de dos minutos " * 3,
+            ".starts with a dot\n\nlast line without newline",
+            "<p>Lucía</p>\r\n.\r\n",
+        ),
+        ("Plain ASCII subject " * 6, "a\rb\n", "<p>x</p>"),
+    ],
+)
+def test_smtp_bytes_read_back_as_what_django_would_send(
+    settings: Any, subject: str, text: str, html: str
+) -> None:
+    """The MIME text written for SMTP parses to the same message as Django's."""
+    from email import message_from_bytes, policy
+
+    from django.core.mail import EmailMultiAlternatives, get_connection
+
+    from satisfy.distribution.channels.base import OutgoingMessage
+    from satisfy.distribution.channels.email import _mime_bytes
+
+    outgoing = OutgoingMessage(
+        idempotency_key="inv7-invitation0",
+        channel="email",
+        recipient="ann.lee+x@mail.example.com",
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        headers={
+            "List-Unsubscribe": "<https://survey.example.com/distribution/u/"
+            + "t" * 32
+            + ">",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    ours = _mime_bytes(outgoing, "<inv7-invitation0@satisfy.invalid>", "S <s@x.org>")
+    assert ours is not None
+    django = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email="S <s@x.org>",
+        to=[outgoing.recipient],
+        headers={
+            **outgoing.headers,
+            "Message-ID": "<inv7-invitation0@satisfy.invalid>",
+        },
+        connection=get_connection("django.core.mail.backends.smtp.EmailBackend"),
+    )
+    django.attach_alternative(html, "text/html")
+    # What the SMTP backend sends (it passes linesep="\r\n" to Django's own as_bytes).
+    theirs = django.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
+
+    a = message_from_bytes(ours, policy=policy.default)
+    b = message_from_bytes(theirs, policy=policy.default)
+    names = [k.lower() for k in b if k.lower() != "content-type"]
+    assert [k.lower() for k in a if k.lower() != "content-type"] == names
+    for name in names:
+        if name not in {"date", "subject"}:
+            assert str(a[name]) == str(b[name]), name
+    # Django's folding loses a trailing space or adds a leading one; ours keeps it.
+    assert str(a["subject"]) == subject
+    assert str(b["subject"]).strip() == subject.strip()
+    assert a.get_content_type() == b.get_content_type() == "multipart/alternative"
+    for kind in ("plain", "html"):
+        ours_part, theirs_part = (m.get_body(preferencelist=(kind,)) for m in (a, b))
+        assert ours_part is not None
+        assert theirs_part is not None
+        assert ours_part.get_content() == theirs_part.get_content()
+        assert (
+            ours_part["Content-Transfer-Encoding"]
+            == (theirs_part["Content-Transfer-Encoding"])
+        )
+    assert all(len(line) <= 998 for line in ours.split(b"\r\n"))
+    assert b"\n" not in ours.replace(b"\r\n", b"")
+
+
+def test_smtp_bytes_leave_unusual_messages_to_django() -> None:
+    from satisfy.distribution.channels.base import OutgoingMessage
+    from satisfy.distribution.channels.email import _mime_bytes
+
+    plain = OutgoingMessage("k", "email", "a@example.com", "S", "t", "<p>h</p>")
+    assert _mime_bytes(plain, "<k@x>", "s@x.org") is not None
+    for unusual in (
+        OutgoingMessage("k", "email", "Ann <a@example.com>", "S", "t", "<p>h</p>"),
+        OutgoingMessage("k", "email", "a@bücher.example", "S", "t", "<p>h</p>"),
+        OutgoingMessage("k", "email", "a@example.com", "S\nBcc: x", "t", "<p>h</p>"),
+        OutgoingMessage("k", "email", "a@example.com", "S", "t", ""),
+        OutgoingMessage("k", "email", "a@example.com", "S", "x" * 999, "<p>h</p>"),
+    ):
+        assert _mime_bytes(unusual, "<k@x>", "s@x.org") is None
