@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -309,7 +309,7 @@ def _invitation(survey: Survey, token: str | None) -> Invitation | None:
 )
 def submit(
     request: HttpRequest, slug: str, payload: ResponseIn
-) -> tuple[int, SurveyResponse]:
+) -> Status[SurveyResponse]:
     """Store a complete response collected elsewhere (IVR, SMS, kiosk, partner systems).
 
     201 the first time; a repeat with the same idempotency key (or invitation)
@@ -357,12 +357,14 @@ def submit(
     except ResponseClosedError as exc:
         raise HttpError(409, str(exc)) from None
     if not created:
-        return 200, _with_answers(SurveyResponse.objects.all()).get(pk=response.pk)
+        return Status(
+            200, _with_answers(SurveyResponse.objects.all()).get(pk=response.pk)
+        )
     _attach_known(
         response, survey=survey, invitation=invitation, unit=unit, agent=agent
     )
     _order_new_answers(response)
-    return 201, response
+    return Status(201, response)
 
 
 @router.get("/surveys/{slug}/responses", response=list[ResponseOut])
