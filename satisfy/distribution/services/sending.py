@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -178,27 +179,31 @@ _COUNT_REMINDER = (
 
 def _record_sent(message: ChannelMessage, provider_id: str, now: datetime) -> None:
     sent_at = connection.ops.adapt_datetimefield_value(now)
+    if message.purpose == ChannelMessage.Purpose.INVITATION:
+        invitation_sql = _MARK_INVITATION_SENT
+        invitation_params: list[Any] = [
+            Invitation.Status.SENT,
+            sent_at,
+            provider_id,
+            message.invitation_id,
+            Invitation.Status.QUEUED,
+        ]
+    else:
+        invitation_sql = _COUNT_REMINDER
+        invitation_params = [message.sequence, message.invitation_id, message.sequence]
+    message_params = [ChannelMessage.State.SENT, sent_at, provider_id, message.pk]
+    if connection.vendor == "postgresql":
+        # One statement is one transaction and one round trip: a data-modifying
+        # WITH always runs to completion, together with the main statement.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH sent AS ({_MARK_MESSAGE_SENT}) {invitation_sql}",
+                message_params + invitation_params,
+            )
+        return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            _MARK_MESSAGE_SENT,
-            [ChannelMessage.State.SENT, sent_at, provider_id, message.pk],
-        )
-        if message.purpose == ChannelMessage.Purpose.INVITATION:
-            cursor.execute(
-                _MARK_INVITATION_SENT,
-                [
-                    Invitation.Status.SENT,
-                    sent_at,
-                    provider_id,
-                    message.invitation_id,
-                    Invitation.Status.QUEUED,
-                ],
-            )
-        else:
-            cursor.execute(
-                _COUNT_REMINDER,
-                [message.sequence, message.invitation_id, message.sequence],
-            )
+        cursor.execute(_MARK_MESSAGE_SENT, message_params)
+        cursor.execute(invitation_sql, invitation_params)
 
 
 @transaction.atomic
