@@ -203,6 +203,47 @@ def run_client(
         tally.transport_errors += transport_errors
 
 
+def _proc_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process from /proc (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def server_pids(server_pid: int, pg_name: str | None) -> list[int]:
+    """The gunicorn processes and the PostgreSQL backends serving this run's database.
+
+    Linux only (/proc); empty elsewhere. Backends are recognised by their process
+    title, which names the database.
+    """
+    pids = [server_pid, *_children(server_pid)]
+    if pg_name is not None and Path("/proc").is_dir():
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                title = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"postgres:") and pg_name.encode() in title:
+                pids.append(int(entry.name))
+    return pids
+
+
+def cpu_snapshot(pids: list[int]) -> dict[int, float]:
+    return {pid: _proc_cpu_seconds(pid) for pid in pids}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -368,12 +409,20 @@ def main(argv: list[str] | None = None) -> int:
             )
             for n in range(args.clients)
         ]
+        workers_before = cpu_snapshot([server.pid, *_children(server.pid)])
+        client_before = time.process_time()
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        client_cpu = time.process_time() - client_before
+        # Backends connect during the run: those found now started from zero.
+        after = cpu_snapshot(server_pids(server.pid, pg_name))
+        web_pids = set(workers_before) | set(_children(server.pid))
+        web_cpu = sum(after.get(p, 0) - workers_before.get(p, 0) for p in web_pids)
+        db_cpu = sum(cpu for p, cpu in after.items() if p not in web_pids)
 
         created = tally.statuses.get(201, 0)
         print(
@@ -393,6 +442,14 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"latency p99:                {percentile(tally.latencies_ms, 0.99):.1f} ms"
             )
+        if tally.latencies_ms and Path("/proc").is_dir():
+            sent = len(tally.latencies_ms)
+            print(
+                f"CPU per request:            web {web_cpu / sent * 1000:.1f} ms, "
+                f"database {db_cpu / sent * 1000:.1f} ms, "
+                f"load generator {client_cpu / sent * 1000:.1f} ms"
+            )
+        print(f"load average (1 min):       {os.getloadavg()[0]:.2f}")
         print(f"retries answered wrongly:   {tally.retry_mismatches}")
         print(f"transport errors:           {tally.transport_errors}")
         problems = verify(tally)
