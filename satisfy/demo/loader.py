@@ -35,6 +35,7 @@ from satisfy.demo.personas import (
 from satisfy.distribution.codes import new_short_code, new_token
 from satisfy.distribution.models import Invitation
 from satisfy.interactions.models import Interaction
+from satisfy.interactions.next_contacts import rebuild_all as rebuild_next_contacts
 from satisfy.interactions.rollups import rebuild_all as rebuild_interaction_rollups
 from satisfy.org.models import Agent, OrgUnit
 from satisfy.org.services import create_unit
@@ -658,6 +659,8 @@ def build_demo(
     # The bulk interactions skipped the importer, which keeps the KPI rollups.
     kpi_rollups = rebuild_interaction_rollups()
     clock.step("KPI rollups", kpi_rollups.rows + kpi_rollups.agent_rows)
+    # ... and each contact's gap to its customer's next contact (FCR and ACR).
+    clock.step("next contacts", rebuild_next_contacts().changed)
     sample = sample_invitation(now=moment)
     return DemoSummary(
         counts=demo_counts(),

@@ -121,12 +121,18 @@ class Interaction(models.Model):
         on_delete=models.CASCADE,
         related_name="interactions",
     )
+    # Seconds from this arrival to the same customer's next arrival (any channel,
+    # any outcome); NULL when none is stored or the customer is unidentified. Kept
+    # by ``satisfy.interactions.next_contacts`` (imports, events, the rebuild).
+    next_contact_seconds = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-arrived_at"]
         indexes = [
             models.Index(fields=["unit", "arrived_at"], name="interaction_unit_time"),
             models.Index(fields=["agent", "arrived_at"], name="interaction_agent_time"),
+            # finds every contact of a batch's customers (next_contacts)
+            models.Index(fields=["customer_key"], name="interaction_customer_key"),
         ]
 
     def __str__(self) -> str:

@@ -8,8 +8,9 @@ mergeable ``QueueSummary`` (``COUNT … FILTER``, ``SUM``), and
 reported figures, so a page, the API and ``satisfy kpi`` on the same file agree.
 Given a ``Selection``, :func:`queue_summaries` and :func:`outcome_counts` read the
 interaction rollups (``satisfy.interactions.rollups``) when they can answer, and the
-raw rows otherwise, with the same result. Repeat contacts, ACR and the satisfaction
-link hand plain columns to the library.
+raw rows otherwise, with the same result. Repeat contacts and ACR count the stored
+gap to each customer's next contact (``next_contacts``) in one aggregate query; the
+satisfaction link hands plain columns to the library.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeAlias
 
-import numpy as np
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -55,9 +55,8 @@ from satisfy.analytics.contact_centre import (
     AgentResolution,
     QueueSummary,
     RepeatContactResult,
-    active_contact_resolution,
-    repeat_contacts,
 )
+from satisfy.analytics.contact_centre._common import ratio, wilson
 from satisfy.interactions.models import Interaction
 
 Outcome = Interaction.Outcome
@@ -482,15 +481,6 @@ def outcome_counts(interactions: Source, *, use_rollups: bool = True) -> dict[st
     return {r["outcome"]: r["n"] for r in rows}
 
 
-def _customer_keys(
-    customer_keys: Sequence[str], customer_ids: Sequence[int | None]
-) -> list[str]:
-    return [
-        key or (f"customer:{cid}" if cid is not None else "")
-        for key, cid in zip(customer_keys, customer_ids, strict=True)
-    ]
-
-
 @dataclass(frozen=True, slots=True)
 class ResolutionReport:
     """Repeat-contact FCR of answered interactions and ACR per agent."""
@@ -501,6 +491,10 @@ class ResolutionReport:
     flagged_known: int
 
 
+#: Significance level of the FCR and ACR intervals (the library's default).
+_ALPHA = 0.05
+
+
 def resolution_report(
     interactions: Source,
     *,
@@ -509,67 +503,117 @@ def resolution_report(
 ) -> ResolutionReport:
     """FCR by the repeat-contact method and ACR per agent for one period.
 
-    Contacts up to ``window_days`` after the period are read so that a repeat after
-    the period's end still counts. Only answered contacts whose whole window lies
-    before the last stored contact are in the base (so the last ``window_days`` of
-    data have no FCR yet).
+    One aggregate query over the selected answered contacts of the period, grouped
+    by agent, on the stored gap to the customer's next contact
+    (``Interaction.next_contact_seconds``, see ``next_contacts``): the next contact
+    is any stored one of the same identified customer, in or out of the selection
+    (any channel, queue, unit or agent), as docs/metrics.md defines repeats. The
+    base is the answered contacts of the period whose whole window is observed:
+    ``arrival + window <= data end``, the data end being the earlier of the last
+    stored arrival and the period's end + ``window_days`` (so the last
+    ``window_days`` of data have no FCR yet). A repeat is a gap ``<= window``, the
+    library's rule (``repeat_contact_flags``); the figures equal the library's
+    ``repeat_contacts`` and ``active_contact_resolution`` on every stored contact.
     """
-    interactions = _raw(
+    if window_days <= 0:  # as the library says
+        raise ValueError(f"window_days must be positive, got {window_days!r}.")
+    source = _raw(
         interactions.with_period(None)
         if isinstance(interactions, Selection)
         else interactions
     )
     start, end = period.bounds()
-    rows = (
-        interactions.filter(
-            arrived_at__gte=start, arrived_at__lt=end + timedelta(days=window_days)
+    window = window_days * 86_400.0
+    last = Interaction.objects.aggregate(last=Max("arrived_at"))["last"]
+    groups: list[dict[str, Any]] = []
+    if last is not None:
+        data_end = min(
+            last.timestamp(), (end + timedelta(days=window_days)).timestamp()
         )
-        .annotate(_epoch=EpochSeconds("arrived_at"))
-        .values_list(
-            "customer_key",
-            "customer_id",
-            "_epoch",
-            "outcome",
-            "agent_key",
-            "agent_id",
-            "is_resolved",
+        identified = ~Q(customer_key="") | Q(customer_id__isnull=False)
+        repeat = identified & Q(next_contact_seconds__lte=window)
+        # The epochs of the former Python path (EpochSeconds), compared as floats
+        # the same way, so a contact on a boundary falls on the same side (SQLite's
+        # epochs can be off by microseconds: hence the extra second read).
+        base = (
+            source.filter(
+                outcome=Outcome.ANSWERED,
+                arrived_at__gte=start,
+                arrived_at__lt=end + timedelta(seconds=1),
+            )
+            .annotate(_epoch=EpochSeconds("arrived_at"))
+            .annotate(_until=F("_epoch") + Value(window, output_field=FloatField()))
+            .filter(_epoch__lt=end.timestamp(), _until__lte=data_end)
         )
+        groups = [
+            dict(group)
+            for group in base.values("agent_id", "agent_key")
+            .annotate(
+                contacts=Count("pk"),
+                evaluable=Count("pk", filter=identified),
+                repeats=Count("pk", filter=repeat),
+                flagged_known=Count("is_resolved"),
+                flagged_resolved=Count("pk", filter=Q(is_resolved=True)),
+            )
+            .order_by()
+        ]
+    contacts = sum(g["contacts"] for g in groups)
+    evaluable = sum(g["evaluable"] for g in groups)
+    repeats = sum(g["repeats"] for g in groups)
+    repeat_rate = ratio(repeats, evaluable)
+    low, high = (
+        wilson(evaluable - repeats, evaluable, _ALPHA) if evaluable else (None, None)
     )
-    data = list(rows.order_by())
-    last = interactions.aggregate(last=Max("arrived_at"))["last"]
-    if not data or last is None:
-        empty = repeat_contacts([], [], window_days=window_days)
-        return ResolutionReport(empty, (), 0, 0)
-    keys, ids, epochs, outcome, agent_key, agent_id, resolved = zip(*data, strict=True)
-    customers = _customer_keys(keys, ids)
-    seconds = np.array(epochs, dtype=np.float64)
-    data_end = min(last.timestamp(), (end + timedelta(days=window_days)).timestamp())
-    # Only contacts whose whole window was observed form the base: near the end of
-    # the data a repeat is visible but its absence is not, and keeping the repeats
-    # alone would bias FCR downwards.
-    inside = (seconds < end.timestamp()) & (seconds + window_days * 86_400 <= data_end)
-    answered = np.array([o == Outcome.ANSWERED for o in outcome]) & inside
-    repeat = repeat_contacts(
-        customers,
-        seconds,
+    result = RepeatContactResult(
         window_days=window_days,
-        data_end_seconds=data_end,
-        is_handled=answered,
+        contacts=contacts,
+        unidentified=contacts - evaluable,
+        censored=0,  # contacts whose window is not observed are outside the base
+        evaluable=evaluable,
+        repeats=repeats,
+        repeat_rate=repeat_rate,
+        fcr_rate=None if repeat_rate is None else 1.0 - repeat_rate,
+        fcr_ci_low=low,
+        fcr_ci_high=high,
+        method="wilson",
     )
-    agents = np.array(
-        [
-            (key or (f"agent:{aid}" if aid is not None else "")) if ok else ""
-            for key, aid, ok in zip(agent_key, agent_id, answered, strict=True)
-        ],
-        dtype=object,
+    # One row per agent label, the key operations.py looks up: the source's agent
+    # key, else "agent:<id>"; contacts with neither have no agent.
+    per_agent: dict[str, list[int]] = {}
+    for g in groups:
+        label = g["agent_key"] or (
+            f"agent:{g['agent_id']}" if g["agent_id"] is not None else ""
+        )
+        if label:
+            counts = per_agent.setdefault(label, [0, 0, 0])
+            counts[0] += g["contacts"]
+            counts[1] += g["evaluable"]
+            counts[2] += g["evaluable"] - g["repeats"]
+    agents = []
+    for label in sorted(per_agent):
+        handled, agent_evaluable, resolved = per_agent[label]
+        a_low, a_high = (
+            wilson(resolved, agent_evaluable, _ALPHA)
+            if agent_evaluable
+            else (None, None)
+        )
+        agents.append(
+            AgentResolution(
+                agent=label,
+                handled=handled,
+                evaluable=agent_evaluable,
+                resolved=resolved,
+                rate=ratio(resolved, agent_evaluable),
+                ci_low=a_low,
+                ci_high=a_high,
+            )
+        )
+    return ResolutionReport(
+        result,
+        tuple(agents),
+        sum(g["flagged_resolved"] for g in groups),
+        sum(g["flagged_known"] for g in groups),
     )
-    acr = active_contact_resolution(
-        agents, customers, seconds, window_days=window_days, data_end_seconds=data_end
-    )
-    flags = [
-        r for r, ok in zip(resolved, answered, strict=True) if ok and r is not None
-    ]
-    return ResolutionReport(repeat, acr, sum(1 for r in flags if r), len(flags))
 
 
 __all__ = [

@@ -1,7 +1,9 @@
 """Live interaction events from a telephony, chat or CRM system.
 
-Each event creates or updates one interaction (by ``external_id``) and queues its
-day for the KPI rollups (``rollups.mark_changed``); an ``ended`` or ``abandoned``
+Each event creates or updates one interaction (by ``external_id``), queues its
+day for the KPI rollups (``rollups.mark_changed``) and, when it creates the
+interaction or changes its arrival or customer, recomputes that customer's gaps to
+the next contact (``next_contacts.refresh_customers``); an ``ended`` or ``abandoned``
 event also hands the interaction to the post-contact survey trigger
 (``satisfy.distribution.services.register_interaction_end``).
 """
@@ -16,6 +18,7 @@ from django.db import transaction
 
 from satisfy.customers.models import Customer
 from satisfy.interactions.models import Interaction
+from satisfy.interactions.next_contacts import clear, identity, refresh_customers
 from satisfy.interactions.rollups import mark_changed
 from satisfy.org.models import Agent, OrgUnit
 
@@ -154,6 +157,11 @@ def record_interaction_event(*, event: InteractionEvent) -> tuple[Interaction, b
     )
     created = interaction is None
     arrived_before = None if interaction is None else interaction.arrived_at
+    customer_before = (
+        None
+        if interaction is None
+        else identity(interaction.customer_key, interaction.customer_id)
+    )
     if interaction is None:
         interaction = Interaction(
             external_id=event.external_id,
@@ -210,6 +218,17 @@ def record_interaction_event(*, event: InteractionEvent) -> tuple[Interaction, b
     # The KPI rollups of the day (and of the former day, if the arrival moved) are
     # recomputed by the next fold, before any rollup read.
     mark_changed(arrived_before, interaction.arrived_at)
+    # The gap to the customer's next contact, of this contact and of the customer's
+    # previous one (and of the former customer's, when the event changed it).
+    customer_after = identity(interaction.customer_key, interaction.customer_id)
+    if (
+        created
+        or arrived_before != interaction.arrived_at
+        or customer_before != customer_after
+    ):
+        refresh_customers({customer_before, customer_after})
+        if customer_after is None:
+            clear([interaction.pk])
     return interaction, created
 
 

@@ -5,7 +5,8 @@ this module checks what only the database knows (units, agents, customers, exter
 ids already stored), then inserts every record in one transaction: PostgreSQL
 ``COPY`` through psycopg, batched ``executemany`` elsewhere. The same transaction
 rebuilds the KPI rollups of the local days the file touched
-(``rollups.rebuild_days``). Nothing is half-imported.
+(``rollups.rebuild_days``) and the next-contact gaps of every contact of the file's
+customers (``next_contacts.refresh_customers``). Nothing is half-imported.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from satisfy.formats.interactions_csv import (
     RowIssue,
 )
 from satisfy.interactions.models import Interaction, InteractionImport
+from satisfy.interactions.next_contacts import identity, refresh_customers
 from satisfy.interactions.rollups import rebuild_days
 from satisfy.org.models import Agent, OrgUnit
 
@@ -404,6 +406,17 @@ def _local_days(utc_text: pd.Series) -> list[date]:
     )
 
 
+def _customers(frame: pd.DataFrame) -> set[str]:
+    """The customer identities of the rows (see ``next_contacts.identity``)."""
+    keys = frame["customer_key"]
+    keyed = (keys != "").to_numpy()
+    found = set(keys[keyed].unique().tolist())
+    keyless = frame.loc[~keyed, "customer_id"].dropna().unique().tolist()
+    found.update(identity("", int(i)) or "" for i in keyless)
+    found.discard("")
+    return found
+
+
 def import_interactions(
     *,
     records: InteractionRecords,
@@ -459,6 +472,9 @@ def import_interactions(
         else:
             _insert_batches(frame, progress)
         rebuild_days(_local_days(frame["arrived_at"]))
+        # Every contact of the file's customers: the new ones, and stored ones whose
+        # next contact is now one of the file's.
+        refresh_customers(_customers(frame))
         seconds = time.perf_counter() - started
         batch.seconds = seconds
         batch.save(update_fields=["seconds"])
