@@ -398,32 +398,38 @@ def draw_sample(
             created_at=drawn_at,
         )
         sample_id = sample.pk
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                insert_sql(
-                    SampleMember,
-                    (
-                        "sample_id",
-                        "customer_id",
-                        "interaction_id",
-                        "stratum",
-                        "weight",
-                        "channel",
-                    ),
-                ),
-                [
-                    (
-                        sample_id,
-                        rows[i][0],
-                        rows[i][1] if interactions else None,
-                        labels[i],
-                        weight,
-                        channel_for(channels, email=rows[i][3], phone=rows[i][4]) or "",
-                    )
-                    for i, weight in zip(positions, weights, strict=True)
-                ],
+        members = [
+            (
+                sample_id,
+                rows[i][0],
+                rows[i][1] if interactions else None,
+                labels[i],
+                weight,
+                channel_for(channels, email=rows[i][3], phone=rows[i][4]) or "",
             )
+            for i, weight in zip(positions, weights, strict=True)
+        ]
+        _insert_members(members)
     return sample
+
+
+MEMBER_COLUMNS = (
+    "sample_id", "customer_id", "interaction_id", "stratum", "weight", "channel",
+)  # fmt: skip
+
+
+def _insert_members(members: list[tuple[Any, ...]]) -> None:
+    """Insert sample members: COPY on PostgreSQL, ``executemany`` elsewhere."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(insert_sql(SampleMember, MEMBER_COLUMNS), members)
+            return
+        # executemany sends one statement per row (pipelined); COPY streams them.
+        names = ", ".join(f'"{column}"' for column in MEMBER_COLUMNS)
+        table = SampleMember._meta.db_table
+        with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for member in members:
+                copy.write_row(member)
 
 
 def _jsonable(value: Any) -> Any:
