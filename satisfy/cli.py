@@ -47,6 +47,7 @@ DJANGO_COMMANDS: dict[str, str] = {
     "rebuild_rollups": "rebuild the dashboard summaries from the answers",
     "check_rollups": "check the dashboard summaries against the answers",
     "rebuild_interaction_rollups": "rebuild the contact-centre KPI rollups from the calls",
+    "rebuild_next_contacts": "recompute each call's gap to the customer's next contact (FCR)",
 }
 
 USAGE = """usage: satisfy COMMAND [options]
