@@ -39,7 +39,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import yaml
 
 from satisfy.analytics.contact_centre.occupancy import (
     STATE_CLASSES,
@@ -52,6 +51,7 @@ from satisfy.formats.interactions_csv import (
     RowIssue,
     _Issues,
     _read_table,
+    read_mapping_yaml,
 )
 
 __all__ = [
@@ -119,17 +119,9 @@ class AgentStateRecords:
 
 def load_agent_state_mapping(path: str | Path) -> dict[str, Any]:
     """Read and check a YAML mapping; raise ``AgentStateFileError`` if wrong."""
-    source = str(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except OSError as exc:
-        raise AgentStateFileError(
-            source, f"cannot read the mapping file: {exc.strerror}"
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise AgentStateFileError(source, f"not valid YAML: {exc}") from exc
-    return check_agent_state_mapping(data, source)
+    return check_agent_state_mapping(
+        read_mapping_yaml(path, AgentStateFileError), str(path)
+    )
 
 
 def check_agent_state_mapping(data: Any, source: str) -> dict[str, Any]:

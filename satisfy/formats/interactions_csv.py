@@ -50,6 +50,7 @@ __all__ = [
     "RowIssue",
     "load_mapping",
     "read_interactions",
+    "read_mapping_yaml",
 ]
 
 #: Outcomes of an interaction (same codes as ``Interaction.Outcome``).
@@ -193,18 +194,24 @@ class InteractionRecords:
             yield out
 
 
-def load_mapping(path: str | Path) -> dict[str, Any]:
-    """Read and check a YAML mapping file; raise ``InteractionFileError`` if wrong."""
+def read_mapping_yaml(
+    path: str | Path, error: type[InteractionFileError] = InteractionFileError
+) -> Any:
+    """The parsed YAML of a mapping file; ``error`` when it cannot be read or parsed."""
     source = str(path)
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            return yaml.safe_load(fh)
     except OSError as exc:
-        raise InteractionFileError(
-            source, f"cannot read the mapping file: {exc.strerror}"
-        ) from exc
+        raise error(source, f"cannot read the mapping file: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
-        raise InteractionFileError(source, f"not valid YAML: {exc}") from exc
+        raise error(source, f"not valid YAML: {exc}") from exc
+
+
+def load_mapping(path: str | Path) -> dict[str, Any]:
+    """Read and check a YAML mapping file; raise ``InteractionFileError`` if wrong."""
+    source = str(path)
+    data = read_mapping_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
         raise InteractionFileError(
             source, "a mapping file must be a YAML mapping with a 'columns:' section"
